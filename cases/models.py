@@ -1,0 +1,177 @@
+"""Households and the people in them: the heart of the case record."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cases.fields import BSNField, PostcodeField
+from cases.querysets import HouseholdManager, PersonManager
+from cases.validators import format_postcode, validate_buurt_code, validate_wijk_code
+
+
+class Household(models.Model):
+    """A household (huishouden, gezin) with one address and at most one lead worker."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    team = models.ForeignKey(
+        "teams.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="households"
+    )
+    municipality = models.ForeignKey(
+        "teams.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="households",
+        editable=False,
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=120,
+        help_text=_("How the team refers to the household, e.g. Family Jansen."),
+    )
+    street = models.CharField(_("street"), max_length=120)
+    house_number = models.PositiveIntegerField(
+        _("house number"), validators=[MinValueValidator(1), MaxValueValidator(99999)]
+    )
+    house_number_addition = models.CharField(
+        _("addition"), max_length=10, blank=True, help_text=_("E.g. A, 2 hoog, bis.")
+    )
+    postcode = PostcodeField(_("postcode"))
+    city = models.CharField(_("place"), max_length=80)
+    wijk_code = models.CharField(
+        _("CBS wijk code"), max_length=8, blank=True, validators=[validate_wijk_code]
+    )
+    buurt_code = models.CharField(
+        _("CBS buurt code"), max_length=10, blank=True, validators=[validate_buurt_code]
+    )
+    area_codes_year = models.PositiveSmallIntegerField(
+        _("year of the area codes"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_("CBS boundaries change yearly, so the year goes with the codes."),
+    )
+    lead_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead worker"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_households",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    objects = HouseholdManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["team", "status", "name"], name="household_team_status_name"),
+            models.Index(fields=["postcode", "house_number"], name="household_address"),
+            models.Index(fields=["lead_worker", "status"], name="household_lead_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open", closed_on__isnull=True)
+                | Q(status="closed", closed_on__isnull=False),
+                name="household_closed_on_iff_closed",
+                violation_error_message=_("A closed household needs a closing date; an open one none."),
+            ),
+            models.CheckConstraint(
+                condition=Q(postcode__regex=r"^[1-9][0-9]{3}[A-Z]{2}$"),
+                name="household_postcode_compact",
+            ),
+            models.CheckConstraint(condition=Q(house_number__gte=1), name="household_house_number"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cases:household_detail", args=[self.pk])
+
+    @property
+    def address(self) -> str:
+        number = (
+            f"{self.house_number}{(' ' + self.house_number_addition) if self.house_number_addition else ''}"
+        )
+        return f"{self.street} {number}, {format_postcode(self.postcode)} {self.city}"
+
+    def clean(self):
+        # The tenant of a household is its team's municipality, never something else.
+        if self.team_id is not None:
+            self.municipality_id = self.team.municipality_id
+        if self.closed_on and self.closed_on > timezone.localdate():
+            raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
+
+
+class Person(models.Model):
+    """A member of a household (cliënt, gezinslid). The BSN is optional."""
+
+    class Relation(models.TextChoices):
+        MAIN_RESIDENT = "main_resident", _("Main resident")
+        PARTNER = "partner", _("Partner")
+        PARENT = "parent", _("Parent or carer")
+        CHILD = "child", _("Child")
+        FOSTER_CHILD = "foster_child", _("Foster child")
+        GRANDPARENT = "grandparent", _("Grandparent")
+        OTHER_FAMILY = "other_family", _("Other family member")
+        HOUSEMATE = "housemate", _("Housemate")
+        OTHER = "other", _("Other")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="members"
+    )
+    first_name = models.CharField(_("first name"), max_length=80)
+    last_name_prefix = models.CharField(
+        _("prefix"), max_length=20, blank=True, help_text=_("E.g. van, de, van der.")
+    )
+    last_name = models.CharField(_("last name"), max_length=120)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    bsn = BSNField(_("BSN"), blank=True, help_text=_("Optional. Nine digits, checked with the 11-proef."))
+    relation = models.CharField(_("relation in the household"), max_length=20, choices=Relation.choices)
+
+    objects = PersonManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["birth_date", "first_name", "id"]
+        indexes = [models.Index(fields=["last_name", "first_name"], name="person_name")]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name_prefix, self.last_name) if p)
+
+    @property
+    def age(self) -> int | None:
+        if not self.birth_date:
+            return None
+        today = timezone.localdate()
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    def clean(self):
+        if self.birth_date and self.birth_date > timezone.localdate():
+            raise ValidationError({"birth_date": _("The date of birth cannot be in the future.")})

@@ -1,0 +1,67 @@
+"""Who may see which case data: the one scoping rule, and search on top of it."""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from cases.validators import compact_postcode
+from teams.models import Position
+from wijkteam.history import AuditedQuerySet
+
+SEES_CLOSED_HOUSEHOLDS = [Position.AccessRole.COORDINATOR, Position.AccessRole.MANAGER]
+
+
+class HouseholdQuerySet(AuditedQuerySet):
+    def visible_to(self, user) -> "HouseholdQuerySet":
+        """Households of the teams in which the user holds a position that is active today.
+
+        Open households: everyone with an active position in the team (worker, coordinator,
+        manager). Closed households: only the team's coordinators and managers and the
+        household's own lead worker, because after closure the rest of the team no longer needs
+        to know. Partner reporters, administrators without a position, inactive and anonymous
+        users see none. Ended positions give no access.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        positions = Position.objects.active().filter(user=user)
+        teams = positions.values("team_id")
+        overseeing = positions.filter(access_role__in=SEES_CLOSED_HOUSEHOLDS).values("team_id")
+        return self.filter(
+            Q(status=self.model.Status.OPEN, team_id__in=teams)
+            | Q(status=self.model.Status.CLOSED, team_id__in=overseeing)
+            | Q(status=self.model.Status.CLOSED, team_id__in=teams, lead_worker=user)
+        )
+
+    def search(self, text: str) -> "HouseholdQuerySet":
+        """Every word must match the household name, a member's name, the street or postcode."""
+        from cases.models import Person
+
+        text = (text or "").strip()
+        if not text:
+            return self
+        postcode = compact_postcode(text)
+        if len(postcode) == 6 and postcode[:4].isdigit() and postcode[4:].isalpha():
+            return self.filter(postcode=postcode)
+        result = self
+        for word in text.split()[:6]:
+            members = Person.objects.filter(household=OuterRef("pk")).filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            )
+            result = result.filter(
+                Q(name__icontains=word)
+                | Q(street__icontains=word)
+                | Q(postcode__startswith=word.upper())
+                | Exists(members)
+            )
+        return result
+
+
+class PersonQuerySet(AuditedQuerySet):
+    def visible_to(self, user) -> "PersonQuerySet":
+        """Members of the households the user may see (HouseholdQuerySet.visible_to)."""
+        from cases.models import Household
+
+        return self.filter(household__in=Household.objects.visible_to(user).values("pk"))
+
+
+HouseholdManager = models.Manager.from_queryset(HouseholdQuerySet)
+PersonManager = models.Manager.from_queryset(PersonQuerySet)

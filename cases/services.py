@@ -1,0 +1,83 @@
+"""Every change to a household or person: one transaction, validated, history with a reason."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cases.models import Household, Person
+from teams.models import Position, User
+from teams.roles import roles_of
+
+EDITING_ROLES = {Position.AccessRole.WORKER, Position.AccessRole.COORDINATOR}
+
+
+def teams_editable_by(user) -> list[int]:
+    """Teams in which the user may change case data (workers and coordinators, not managers)."""
+    roles = roles_of(user)
+    return [team_id for team_id, held in roles.by_team.items() if held & EDITING_ROLES]
+
+
+def check_may_edit(user, household: Household) -> None:
+    if household.team_id not in teams_editable_by(user):
+        raise PermissionDenied(_("You may read this household but not change it."))
+
+
+def lead_worker_choices(team_ids):
+    """Users who may lead a household of these teams: an active worker or coordinator position."""
+    eligible = Position.objects.active().filter(team_id__in=team_ids, access_role__in=EDITING_ROLES)
+    return User.objects.filter(is_active=True, pk__in=eligible.values("user_id")).order_by(
+        "first_name", "last_name"
+    )
+
+
+def _check_lead_worker(household: Household) -> None:
+    if household.lead_worker_id is None:
+        return
+    if not lead_worker_choices([household.team_id]).filter(pk=household.lead_worker_id).exists():
+        raise PermissionDenied(_("The lead worker must hold a position in the household's team."))
+
+
+@transaction.atomic
+def household_create(*, household: Household, first_member: Person, by) -> Household:
+    """Register a new household with its first member in a team where `by` may edit."""
+    if household.team_id not in teams_editable_by(by):
+        raise PermissionDenied(_("You cannot register households in this team."))
+    household.municipality_id = household.team.municipality_id
+    _check_lead_worker(household)
+    household._change_reason = _("Household registered")
+    household.full_clean()
+    household.save()
+    first_member.household = household
+    first_member._change_reason = _("Household registered")
+    first_member.full_clean()
+    first_member.save()
+    return household
+
+
+@transaction.atomic
+def household_update(*, household: Household, by, reason: str) -> Household:
+    """Save changed address or lead-worker fields of a household the user may edit."""
+    original = Household.objects.select_for_update().get(pk=household.pk)
+    check_may_edit(by, original)
+    # The team and tenant never change through an edit (a move is a decision of its own).
+    household.team_id = original.team_id
+    household.municipality_id = original.municipality_id
+    household.status = original.status
+    household.closed_on = original.closed_on
+    _check_lead_worker(household)
+    household._change_reason = reason
+    household.full_clean()
+    household.save()
+    return household
+
+
+@transaction.atomic
+def person_save(*, person: Person, household: Household, by, reason: str) -> Person:
+    """Add a member to a household, or save changes to one, in a household the user may edit."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    check_may_edit(by, household)
+    person.household = household
+    person._change_reason = reason
+    person.full_clean()
+    person.save()
+    return person

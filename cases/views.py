@@ -1,0 +1,121 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases import services
+from cases.filters import HouseholdFilter
+from cases.forms import HouseholdForm, NewHouseholdForm, PersonForm
+from cases.models import Household, Person
+from teams.models import Team
+from teams.roles import roles_of
+
+PAGE_SIZE = 25
+
+
+def _visible_household(request, pk) -> Household:
+    return get_object_or_404(
+        Household.objects.visible_to(request.user).select_related("team", "lead_worker"), pk=pk
+    )
+
+
+def household_list(request):
+    """The team's households: search, filter, paginate. htmx gets the results partial only."""
+    roles = roles_of(request.user)
+    data = request.GET.copy()
+    if "status" not in data:
+        data["status"] = Household.Status.OPEN
+    households = (
+        Household.objects.visible_to(request.user)
+        .select_related("team", "lead_worker")
+        .prefetch_related(Prefetch("members", queryset=Person.objects.order_by("birth_date", "first_name")))
+    )
+    household_filter = HouseholdFilter(
+        data, queryset=households, user=request.user, team_ids=sorted(roles.team_ids())
+    )
+    page = Paginator(household_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": household_filter,
+        "page": page,
+        "query_string": _query_without_page(request),
+        "can_register": bool(services.teams_editable_by(request.user)),
+    }
+    template = "cases/household_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def household_detail(request, pk):
+    household = _visible_household(request, pk)
+    context = {
+        "household": household,
+        "members": household.members.order_by("birth_date", "first_name"),
+        "changes": household.history.select_related("history_user").order_by("-history_date")[:10],
+        "can_edit": household.team_id in services.teams_editable_by(request.user),
+    }
+    return render(request, "cases/household_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def household_create(request):
+    team_ids = services.teams_editable_by(request.user)
+    if not team_ids:
+        raise PermissionDenied
+    teams = list(Team.objects.filter(pk__in=team_ids))
+    form = NewHouseholdForm(request.POST or None, teams=teams, prefix="household")
+    member_form = PersonForm(
+        request.POST or None, prefix="member", initial={"relation": Person.Relation.MAIN_RESIDENT}
+    )
+    member_form.helper.form_tag = False
+    member_form.helper.layout.fields.pop()  # one submit button for both forms
+    if request.method == "POST" and form.is_valid() & member_form.is_valid():
+        household = services.household_create(
+            household=form.save(commit=False), first_member=member_form.save(commit=False), by=request.user
+        )
+        messages.success(request, _("Household registered."))
+        return redirect(household)
+    return render(request, "cases/household_form.html", {"form": form, "member_form": member_form})
+
+
+@require_http_methods(["GET", "POST"])
+def household_edit(request, pk):
+    household = _visible_household(request, pk)
+    services.check_may_edit(request.user, household)
+    form = HouseholdForm(request.POST or None, instance=household, team_ids=[household.team_id])
+    if request.method == "POST" and form.is_valid():
+        services.household_update(
+            household=form.save(commit=False),
+            by=request.user,
+            reason=form.cleaned_data["reason"] or _("Household details changed"),
+        )
+        messages.success(request, _("Changes saved."))
+        return redirect(household)
+    return render(request, "cases/household_edit.html", {"form": form, "household": household})
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk, person_pk=None):
+    household = _visible_household(request, pk)
+    services.check_may_edit(request.user, household)
+    person = get_object_or_404(household.members, pk=person_pk) if person_pk else None
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        services.person_save(
+            person=form.save(commit=False),
+            household=household,
+            by=request.user,
+            reason=_("Member details changed") if person else _("Member added"),
+        )
+        messages.success(request, _("Changes saved."))
+        return redirect(household)
+    return render(request, "cases/person_form.html", {"form": form, "household": household, "person": person})

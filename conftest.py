@@ -1,0 +1,90 @@
+import os
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from cases.tests.factories import HouseholdFactory
+from teams.tests.factories import (
+    MunicipalityFactory,
+    OrganisationFactory,
+    PositionFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    """Tests speak plain HTTP (the test client and the live server) and log in without MFA.
+
+    Session-scoped, so it is in force before the live server builds its middleware. The tests
+    of these protections switch them back on themselves, or read the real settings in a
+    subprocess.
+    """
+    from django.conf import settings
+
+    overrides = override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SECURE_HSTS_SECONDS=0,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        SESSION_COOKIE_NAME="sessionid",
+        CSRF_COOKIE_NAME="csrftoken",
+        WIJKTEAM_REQUIRE_MFA=False,
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # The hashed-name manifest exists only after collectstatic (deployment, not tests).
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    )
+    overrides.enable()
+    yield
+    overrides.disable()
+
+
+@pytest.fixture
+def postgres_only(db):
+    if connection.vendor != "postgresql":
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail("REQUIRE_POSTGRES=1 but the tests run on " + connection.vendor)
+        pytest.skip("needs PostgreSQL")
+
+
+class World:
+    """Two teams in one municipality, a third team elsewhere, and a user for every role."""
+
+    def __init__(self):
+        self.municipality = MunicipalityFactory(name="Zwolle", cbs_code="GM0193")
+        self.other_municipality = MunicipalityFactory(name="Kampen", cbs_code="GM0166")
+        self.team_a = TeamFactory(name="Noord", municipality=self.municipality)
+        self.team_b = TeamFactory(name="Zuid", municipality=self.municipality)
+        self.team_c = TeamFactory(name="Centrum", municipality=self.other_municipality)
+        self.worker_a = PositionFactory(team=self.team_a, access_role="worker").user
+        self.colleague_a = PositionFactory(team=self.team_a, access_role="worker").user
+        self.worker_b = PositionFactory(team=self.team_b, access_role="worker").user
+        self.coordinator_a = PositionFactory(team=self.team_a, access_role="coordinator").user
+        self.manager_ab = PositionFactory(team=self.team_a, access_role="manager").user
+        PositionFactory(user=self.manager_ab, team=self.team_b, access_role="manager")
+        self.former_a = PositionFactory(team=self.team_a, access_role="worker", ended=True).user
+        self.partner = UserFactory(organisation=OrganisationFactory(sector="school"))
+        self.admin = UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def world(db):
+    return World()
+
+
+@pytest.fixture
+def four_households(world):
+    """Team A open, team B open, team A closed (not led by worker_a), other municipality."""
+    return {
+        "a": HouseholdFactory(team=world.team_a, name="Familie Aalbers"),
+        "b": HouseholdFactory(team=world.team_b, name="Familie Bakker"),
+        "a_closed": HouseholdFactory(
+            team=world.team_a, name="Familie Claassen", closed=True, lead_worker=world.colleague_a
+        ),
+        "c": HouseholdFactory(team=world.team_c, name="Familie Dijkstra"),
+    }

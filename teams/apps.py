@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TeamsConfig(AppConfig):
+    name = "teams"
+    verbose_name = _("Teams and accounts")
+
+    def ready(self):
+        from wijkteam import checks  # noqa: F401  (registers the deploy checks)

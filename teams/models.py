@@ -1,0 +1,221 @@
+"""Accounts and the organisation around the teams: who works where, in which role."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from wijkteam.history import AuditedQuerySet
+
+cbs_municipality_code = RegexValidator(
+    r"^GM\d{4}$", _("Enter a CBS municipality code: GM followed by 4 digits, e.g. GM0363.")
+)
+
+
+class Sector(models.TextChoices):
+    SCHOOL = "school", _("School")
+    POLICE = "police", _("Police")
+    GP = "gp", _("General practitioner")
+    HOUSING = "housing", _("Housing corporation")
+    GGZ = "ggz", _("Mental health care (GGZ)")
+    YOUTH_CARE = "youth_care", _("Youth care")
+    JGZ = "jgz", _("Youth health care (JGZ)")
+    MEE = "mee", _("MEE")
+    WMO_DESK = "wmo_desk", _("Wmo desk")
+    DEBT_HELP = "debt_help", _("Debt help")
+    VOLUNTEERS = "volunteers", _("Volunteer organisation")
+    WELFARE = "welfare", _("Welfare")
+    MUNICIPALITY = "municipality", _("Municipality")
+    OTHER = "other", _("Other")
+
+
+class AuditedUserManager(UserManager.from_queryset(AuditedQuerySet)):
+    # Data migrations (allauth's among them) get a plain manager: the guard protects
+    # application code, and a migration's bulk change is itself the recorded event.
+    use_in_migrations = False
+
+
+class User(AbstractUser):
+    """An account. Team members hold positions; a partner reporter has an organisation only."""
+
+    organisation = models.ForeignKey(
+        "teams.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("For partner reporters: the organisation on whose behalf they send signals."),
+    )
+
+    objects = AuditedUserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Municipality(models.Model):
+    """A municipality (gemeente) by its CBS code: the tenant boundary of all case data."""
+
+    cbs_code = models.CharField(_("CBS code"), max_length=6, unique=True, validators=[cbs_municipality_code])
+    name = models.CharField(_("name"), max_length=100)
+
+    objects = AuditedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    """An own institution (employer of team members) or a partner that sends signals."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    is_employer = models.BooleanField(
+        _("employs team members"),
+        default=False,
+        help_text=_("An own institution whose staff hold positions in teams."),
+    )
+    is_partner = models.BooleanField(
+        _("partner"), default=True, help_text=_("May send signals and receive feedback.")
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    objects = AuditedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    """A neighbourhood team. The mandates issue completes the profile."""
+
+    class TargetGroup(models.TextChoices):
+        OLDER_PEOPLE = "older_people", _("Older people")
+        MIGRANTS = "migrants", _("Migrants")
+        INFORMAL_CARERS = "informal_carers", _("Informal carers")
+        YOUNG_PEOPLE = "young_people", _("Young people")
+        NEIGHBOURHOOD = "neighbourhood", _("The whole neighbourhood")
+        OTHER = "other", _("Other")
+
+    class Aim(models.TextChoices):
+        PSYCHOSOCIAL = "psychosocial", _("Psychosocial help")
+        COHESION = "cohesion", _("Social cohesion")
+        SAFETY = "safety", _("Safety")
+        PARTICIPATION = "participation", _("Participation")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=100)
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="teams"
+    )
+    area_codes = models.JSONField(
+        _("area codes"),
+        default=list,
+        blank=True,
+        help_text=_("CBS wijk (WK + 6 digits) and buurt (BU + 8 digits) codes of the area."),
+    )
+    area_codes_year = models.PositiveSmallIntegerField(_("year of the area codes"), null=True, blank=True)
+    target_groups = models.JSONField(_("target groups"), default=list, blank=True)
+    aims = models.JSONField(_("aims"), default=list, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["municipality__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="team_name_per_municipality")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PositionQuerySet(AuditedQuerySet):
+    def active(self, on: datetime.date | None = None):
+        """Positions in force on a date (today in Europe/Amsterdam by default)."""
+        on = on or timezone.localdate()
+        return self.filter(Q(active_until__isnull=True) | Q(active_until__gte=on), active_from__lte=on)
+
+
+class Position(models.Model):
+    """A user's place in a team: access role, professional role, employer, accountability."""
+
+    class AccessRole(models.TextChoices):
+        WORKER = "worker", _("Worker")
+        COORDINATOR = "coordinator", _("Coordinator")
+        MANAGER = "manager", _("Manager")
+
+    class ProfessionalRole(models.TextChoices):
+        FIRST_HELP = "first_help", _("First help / crisis")
+        COACH = "coach", _("Coach")
+        CASE_MANAGER = "case_manager", _("Regisseur / case manager / family coach")
+
+    class AccountableTo(models.TextChoices):
+        TEAM = "team", _("The team")
+        INSTITUTION = "institution", _("The employing institution")
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="positions")
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="positions")
+    employer = models.ForeignKey(
+        Organisation,
+        verbose_name=_("employer"),
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    access_role = models.CharField(_("access role"), max_length=20, choices=AccessRole.choices)
+    professional_role = models.CharField(
+        _("professional role"), max_length=20, choices=ProfessionalRole.choices, blank=True
+    )
+    accountable_to = models.CharField(_("accountable to"), max_length=20, choices=AccountableTo.choices)
+    active_from = models.DateField(_("active from"), default=timezone.localdate)
+    active_until = models.DateField(
+        _("active until"), null=True, blank=True, help_text=_("Empty while the position lasts.")
+    )
+
+    objects = PositionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["team__name", "user__username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_until__isnull=True) | Q(active_until__gte=models.F("active_from")),
+                name="position_until_after_from",
+                violation_error_message=_("A position cannot end before it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "team", "active_from"], name="one_position_per_user_team_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.team} ({self.get_access_role_display()})"

@@ -1,0 +1,72 @@
+"""A worker's journey in real Chromium: log in, find a household, open it, log out."""
+
+import os
+import shutil
+
+import pytest
+
+from cases.tests.factories import HouseholdFactory, PersonFactory
+
+CHROMIUM = "/usr/bin/chromium"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser_page():
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test
+    # itself are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 375, "height": 740}, locale="nl-NL")
+        yield context.new_page()
+        browser.close()
+
+
+def test_worker_logs_in_opens_a_household_and_logs_out(live_server, browser_page, world):
+    world.worker_a.set_password("wijkteam-demo-browser")
+    world.worker_a.save()
+    household = HouseholdFactory(team=world.team_a, name="Familie Visser", lead_worker=world.worker_a)
+    PersonFactory(household=household, first_name="Henk", last_name="Visser")
+    HouseholdFactory(team=world.team_b, name="Familie Verborgen")
+    page = browser_page
+
+    page.goto(live_server.url + "/")
+    assert "/accounts/login/" in page.url
+    page.get_by_label("Gebruikersnaam").fill(world.worker_a.username)
+    page.get_by_label("Wachtwoord").fill("wijkteam-demo-browser")
+    page.get_by_role("button", name="Inloggen").click()
+
+    page.get_by_role("heading", name="Huishoudens").wait_for()
+    assert page.get_by_text("Familie Visser").is_visible()
+    assert page.get_by_text("Familie Verborgen").count() == 0
+
+    page.get_by_role("link", name="Familie Visser").click()
+    page.get_by_role("heading", name="Familie Visser").wait_for()
+    members = page.get_by_role("region", name="Gezinsleden")
+    assert members.locator(".fw-semibold", has_text="Henk Visser").is_visible()
+
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("button", name=world.worker_a.get_full_name()).click()
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url("**/accounts/login/**")
+    page.goto(live_server.url + household.get_absolute_url())
+    assert "/accounts/login/" in page.url

@@ -1,0 +1,104 @@
+"""History nobody bypasses: the bulk-write guard per audited model, and append-only tables."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from cases.models import Household, Person
+from cases.tests.factories import HouseholdFactory
+from wijkteam.db import trigger_name
+from wijkteam.history import HistoryBypassError, audited_models
+
+AUDITED = audited_models()
+EXPECTED_AUDITED = {
+    "teams.User",
+    "teams.Municipality",
+    "teams.Organisation",
+    "teams.Team",
+    "teams.Position",
+    "cases.Household",
+    "cases.Person",
+}
+
+
+def test_every_model_of_the_foundation_is_audited():
+    assert {model._meta.label for model in AUDITED} >= EXPECTED_AUDITED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", AUDITED, ids=lambda m: m._meta.label)
+def test_bulk_writes_are_refused_on_audited_models(model):
+    """update(), bulk_create(), bulk_update() and queryset delete() raise: they skip history."""
+    manager = model._default_manager
+    with pytest.raises(HistoryBypassError, match="history"):
+        manager.all().update(pk=None)
+    with pytest.raises(HistoryBypassError):
+        manager.bulk_create([model()])
+    with pytest.raises(HistoryBypassError):
+        manager.bulk_update([model()], fields=["pk"])
+    with pytest.raises(HistoryBypassError):
+        manager.all().delete()
+    with pytest.raises(HistoryBypassError):
+        manager.filter(pk__in=[]).delete()
+
+
+@pytest.mark.django_db
+def test_related_managers_are_guarded_too(world):
+    """household.members.update(...) is refused like Person.objects.update(...)."""
+    household = HouseholdFactory(team=world.team_a)
+    with pytest.raises(HistoryBypassError):
+        household.members.update(first_name="x")
+    with pytest.raises(HistoryBypassError):
+        world.team_a.households.all().delete()
+
+
+@pytest.mark.django_db
+def test_instance_changes_write_history_with_user_and_reason(client, world):
+    """A change through a page names the acting user (history middleware) and the reason."""
+    household = HouseholdFactory(team=world.team_a)
+    client.force_login(world.worker_a)
+    client.post(
+        reverse("cases:person_add", args=[household.pk]),
+        {"first_name": "Lotte", "last_name": "Smit", "relation": "child"},
+    )
+    record = Person.history.get(first_name="Lotte")
+    assert record.history_type == "+"
+    assert record.history_user == world.worker_a
+    assert record.history_change_reason == "Lid toegevoegd"
+
+
+def _history_tables():
+    return [model.history.model._meta.db_table for model in AUDITED]
+
+
+@pytest.mark.django_db
+def test_every_history_table_has_the_append_only_trigger(postgres_only):
+    """A new audited model without MakeAppendOnly in its migration fails here."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        triggers = {row[0] for row in cursor.fetchall()}
+    missing = [t for t in _history_tables() if trigger_name(t) not in triggers]
+    assert missing == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", AUDITED, ids=lambda m: m._meta.label)
+def test_history_rows_cannot_be_changed_or_deleted(postgres_only, model, world):
+    """UPDATE and DELETE on a history table are rejected by PostgreSQL, even as raw SQL."""
+    HouseholdFactory(team=world.team_a)
+    Person.objects.create(
+        household=Household.objects.first(), first_name="A", last_name="B", relation="other"
+    )
+    table = connection.ops.quote_name(model.history.model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+        assert cursor.fetchone()[0] > 0
+    for statement in (f"UPDATE {table} SET history_change_reason = 'tampered'", f"DELETE FROM {table}"):  # noqa: S608
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as c,
+        ):
+            c.execute(statement)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        model.history.all().delete()

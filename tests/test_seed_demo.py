@@ -1,0 +1,68 @@
+"""The demo data: idempotent, and every account sees what its role and team allow."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from cases.models import Household, Person
+from teams.models import Organisation, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", allow_without_debug=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def _counts():
+    return (
+        User.objects.count(),
+        Organisation.objects.count(),
+        Household.objects.count(),
+        Person.objects.count(),
+        Household.history.count(),
+        User.history.count(),
+    )
+
+
+def test_seed_demo_is_idempotent(demo):
+    before = _counts()
+    call_command("seed_demo", allow_without_debug=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _counts() == before
+
+
+def test_seed_demo_builds_the_documented_world(demo):
+    assert Household.objects.filter(team__name="Noord").count() == 40
+    assert Household.objects.filter(team__name="Zuid").count() == 40
+    assert Organisation.objects.filter(is_partner=True).values("sector").distinct().count() >= 10
+    assert Household.objects.filter(lead_worker__username="worker.noord").exists()
+    assert Household.objects.filter(status="closed").exists()
+
+
+def test_seed_demo_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+
+
+@pytest.mark.parametrize(
+    "username, teams",
+    [
+        ("worker.noord", {"Noord"}),
+        ("worker.zuid", {"Zuid"}),
+        ("coordinator.noord", {"Noord"}),
+        ("coordinator.zuid", {"Zuid"}),
+        ("manager", {"Noord", "Zuid"}),
+        ("partner.school", set()),
+        ("admin", set()),
+    ],
+)
+def test_every_demo_account_logs_in_and_sees_its_teams_only(client, demo, username, teams):
+    response = client.post(reverse("account_login"), {"login": username, "password": "wijkteam-demo"})
+    assert response.status_code == 302, username
+    visible = Household.objects.visible_to(User.objects.get(username=username))
+    assert set(visible.values_list("team__name", flat=True)) == teams
+    page = client.get(reverse("cases:household_list"), {"status": ""})
+    assert page.context["page"].paginator.count == visible.count()

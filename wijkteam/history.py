@@ -1,0 +1,49 @@
+"""History that nobody bypasses.
+
+django-simple-history writes its rows from model signals, which `QuerySet.update()`,
+`bulk_create()`, `bulk_update()` and `QuerySet.delete()` never send. Audited models use a
+QuerySet that refuses those calls, so every change goes through `save()`/`delete()` on an
+instance and leaves a history row with who, when and why.
+"""
+
+from django.db import models
+
+
+class HistoryBypassError(Exception):
+    """Raised when code tries a bulk write that would leave no history."""
+
+    def __init__(self, model: type[models.Model], operation: str):
+        super().__init__(
+            f"{model._meta.label}.{operation}() is refused: it skips the history of an audited "
+            f"model. Change each object with save() or delete() in a service function."
+        )
+
+
+class AuditedQuerySet(models.QuerySet):
+    """A QuerySet whose bulk writes are refused because they would skip history."""
+
+    def update(self, **kwargs):
+        raise HistoryBypassError(self.model, "update")
+
+    def bulk_create(self, objs, *args, **kwargs):
+        raise HistoryBypassError(self.model, "bulk_create")
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        raise HistoryBypassError(self.model, "bulk_update")
+
+    def delete(self):
+        raise HistoryBypassError(self.model, "delete")
+
+    delete.alters_data = True
+    delete.queryset_only = True
+    update.alters_data = True
+
+
+def audited_models() -> list[type[models.Model]]:
+    """Every model that django-simple-history tracks (the set the guard must cover)."""
+    from simple_history.models import registered_models
+
+    return sorted(
+        (m for m in registered_models.values() if not m._meta.abstract),
+        key=lambda m: m._meta.label,
+    )

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from wijkteam import views
+
+# The admin logs in through allauth too, so it gets the same rate limits and second factor.
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = admin.site.site_title = "Wijkteam beheer"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("households/", include("cases.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path(settings.ADMIN_URL_PATH, admin.site.urls),
+]
+
+handler400 = "wijkteam.views.bad_request"
+handler403 = "wijkteam.views.permission_denied"
+handler404 = "wijkteam.views.page_not_found"
+handler500 = "wijkteam.views.server_error"
