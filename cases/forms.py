@@ -67,6 +67,7 @@ class HouseholdForm(forms.ModelForm):
     def __init__(self, *args, team_ids, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_worker"].queryset = lead_worker_choices(team_ids)
+        self.fields["lead_worker"].empty_label = _("No lead worker yet")
         self.fields["house_number"].widget.attrs["inputmode"] = "numeric"
         self.helper = FormHelper()
         self.helper.layout = Layout(*ADDRESS_LAYOUT, "reason", Submit("save", _("Save")))

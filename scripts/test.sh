@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
+# The live server thread keeps its connection otherwise, and the test database cannot be dropped.
+export DATABASE_CONN_MAX_AGE=0
 
 cluster=""
 cleanup() {

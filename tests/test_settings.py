@@ -75,8 +75,9 @@ def test_wsgi_entry_point_does_not_start_on_the_development_key():
 
 @pytest.mark.django_db
 def test_pages_are_dutch_by_default(client, world):
+    """Dutch, also for a browser that asks for English: only the language switch changes it."""
     client.force_login(world.worker_a)
-    response = client.get(reverse("cases:household_list"))
+    response = client.get(reverse("cases:household_list"), headers={"Accept-Language": "en-US,en"})
     assert '<html lang="nl">' in response.text
     assert "Huishoudens" in response.text
     assert "Naar de inhoud" in response.text  # the skip link

@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 # What a user without a second factor may still reach: setting one up, and leaving.
@@ -56,3 +58,18 @@ class NoStoreMiddleware:
         if request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Dutch unless the user chose another language with the switch (a cookie).
+
+    The browser's Accept-Language is ignored on purpose: a Dutch team's worker with an English
+    phone still gets the Dutch interface that colleagues and documents use.
+    """
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
