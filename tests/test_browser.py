@@ -46,11 +46,15 @@ def test_worker_logs_in_opens_a_household_and_logs_out(live_server, browser_page
     world.worker_a.save()
     household = HouseholdFactory(team=world.team_a, name="Familie Visser", lead_worker=world.worker_a)
     PersonFactory(household=household, first_name="Henk", last_name="Visser")
+    HouseholdFactory(team=world.team_a, name="Familie Jansen")
     HouseholdFactory(team=world.team_b, name="Familie Verborgen")
     page = browser_page
+    blocked = []
+    page.on("console", lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None)
 
     page.goto(live_server.url + "/")
     assert "/accounts/login/" in page.url
+    assert blocked == []  # nothing was refused by the Content-Security-Policy
     page.get_by_label("Gebruikersnaam").fill(world.worker_a.username)
     page.get_by_label("Wachtwoord").fill("wijkteam-demo-browser")
     page.get_by_role("button", name="Inloggen").click()
@@ -58,6 +62,13 @@ def test_worker_logs_in_opens_a_household_and_logs_out(live_server, browser_page
     page.get_by_role("heading", name="Huishoudens").wait_for()
     assert page.get_by_text("Familie Visser").is_visible()
     assert page.get_by_text("Familie Verborgen").count() == 0
+
+    # Typing in the search box narrows the list without a full page load (htmx).
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Zoeken").fill("Visser")
+    page.get_by_text("Familie Jansen").wait_for(state="detached")
+    assert page.evaluate("window.notReloaded") is True
+    assert "q=Visser" in page.url
 
     page.get_by_role("link", name="Familie Visser").click()
     page.get_by_role("heading", name="Familie Visser").wait_for()
@@ -70,3 +81,4 @@ def test_worker_logs_in_opens_a_household_and_logs_out(live_server, browser_page
     page.wait_for_url("**/accounts/login/**")
     page.goto(live_server.url + household.get_absolute_url())
     assert "/accounts/login/" in page.url
+    assert blocked == []  # nothing was refused by the Content-Security-Policy
