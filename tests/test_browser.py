@@ -50,7 +50,9 @@ def test_worker_logs_in_opens_a_household_and_logs_out(live_server, browser_page
     HouseholdFactory(team=world.team_b, name="Familie Verborgen")
     page = browser_page
     blocked = []
-    page.on("console", lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console", lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None
+    )
 
     page.goto(live_server.url + "/")
     assert "/accounts/login/" in page.url

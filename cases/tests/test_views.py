@@ -241,3 +241,30 @@ def test_dates_are_shown_as_dd_mm_yyyy(client, world):
     client.force_login(world.worker_a)
     response = client.get(reverse("cases:household_detail", args=[person.household.pk]))
     assert "07-03-1980" in response.text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"status": "bogus"},
+        {"team": "999999"},
+        {"team": "abc"},
+        {"page": "abc"},
+        {"page": "99999"},
+        {"mine": "maybe"},
+        {"q": "x" * 20000},
+        {"q": "nul\x00byte"},
+        {"q": "'; DROP TABLE cases_household; --"},
+        {"q": "<script>alert(1)</script>"},
+        {"q": "\u202egnp.exe"},
+    ],
+    ids=lambda p: next(iter(p)),
+)
+def test_list_survives_hostile_filter_input(client, world, params):
+    """Odd or hostile filter values give a page, never a server error or unescaped markup."""
+    HouseholdFactory(team=world.team_a)
+    client.force_login(world.coordinator_a)
+    response = client.get(reverse("cases:household_list"), params)
+    assert response.status_code == 200
+    assert "<script>alert" not in response.text
+    assert Household.objects.count() == 1
