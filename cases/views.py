@@ -78,6 +78,7 @@ def household_create(request):
     )
     member_form.helper.form_tag = False
     member_form.helper.layout.fields.pop()  # one submit button for both forms
+    # `&`, not `and`: both forms validate, so every wrong field shows its message at once.
     if request.method == "POST" and form.is_valid() & member_form.is_valid():
         household = services.household_create(
             household=form.save(commit=False), first_member=member_form.save(commit=False), by=request.user

@@ -14,6 +14,35 @@ def _households(team, count, members=3):
         PersonFactory.create_batch(members, household=household)
 
 
+def _new_household(team, **overrides):
+    """The POST of the 'new household' form, with the first member."""
+    data = {
+        "household-team": team.pk,
+        "household-name": "Familie Nieuw",
+        "household-street": "Kerkstraat",
+        "household-house_number": "3",
+        "household-postcode": "8021AB",
+        "household-city": "Zwolle",
+        "member-first_name": "Anna",
+        "member-last_name": "Nieuw",
+        "member-relation": "main_resident",
+    }
+    data.update({key.replace("__", "-"): value for key, value in overrides.items()})
+    return data
+
+
+def _household_edit(household, **overrides):
+    """The POST of the household edit form with the household's current details."""
+    return {
+        "name": household.name,
+        "street": household.street,
+        "house_number": household.house_number,
+        "postcode": household.postcode,
+        "city": household.city,
+        **overrides,
+    }
+
+
 @pytest.mark.parametrize("count", [1, 50])
 def test_household_list_query_count_is_flat(client, django_assert_num_queries, world, count):
     """The household list costs the same 9 queries for 1 household as for 50."""
@@ -63,19 +92,14 @@ def test_worker_registers_household_with_first_member(client, world):
     client.force_login(world.worker_a)
     response = client.post(
         reverse("cases:household_create"),
-        {
-            "household-team": world.team_a.pk,
-            "household-name": "Familie Nieuw",
-            "household-street": "Dorpsstraat",
-            "household-house_number": "12",
-            "household-postcode": "8021 ab",
-            "household-city": "Zwolle",
-            "household-lead_worker": world.worker_a.pk,
-            "member-first_name": "Anna",
-            "member-last_name": "Nieuw",
-            "member-relation": "main_resident",
-            "member-bsn": "111222333",
-        },
+        _new_household(
+            world.team_a,
+            household__street="Dorpsstraat",
+            household__house_number="12",
+            household__postcode="8021 ab",
+            household__lead_worker=world.worker_a.pk,
+            member__bsn="111222333",
+        ),
     )
     household = Household.objects.get(name="Familie Nieuw")
     assert response.status_code == 302
@@ -93,18 +117,13 @@ def test_bad_input_keeps_what_was_typed_and_saves_nothing(client, world):
     client.force_login(world.worker_a)
     response = client.post(
         reverse("cases:household_create"),
-        {
-            "household-team": world.team_a.pk,
-            "household-name": "Familie Fout",
-            "household-street": "Kerkstraat",
-            "household-house_number": "3",
-            "household-postcode": "0123 SA",
-            "household-city": "Zwolle",
-            "member-first_name": "Bram",
-            "member-last_name": "Fout",
-            "member-relation": "main_resident",
-            "member-bsn": "123456789",
-        },
+        _new_household(
+            world.team_a,
+            household__name="Familie Fout",
+            household__postcode="0123 SA",
+            member__first_name="Bram",
+            member__bsn="123456789",
+        ),
     )
     assert response.status_code == 200
     assert "Vul een Nederlandse postcode in" in response.text
@@ -119,18 +138,7 @@ def test_forged_team_of_another_team_is_refused(client, world):
     """Posting the id of a team the worker is not in (a forged hidden field) saves nothing."""
     client.force_login(world.worker_a)
     response = client.post(
-        reverse("cases:household_create"),
-        {
-            "household-team": world.team_b.pk,
-            "household-name": "Familie Elders",
-            "household-street": "Kerkstraat",
-            "household-house_number": "3",
-            "household-postcode": "8021AB",
-            "household-city": "Zwolle",
-            "member-first_name": "Eva",
-            "member-last_name": "Elders",
-            "member-relation": "main_resident",
-        },
+        reverse("cases:household_create"), _new_household(world.team_b, household__name="Familie Elders")
     )
     assert response.status_code == 200
     assert not Household.objects.filter(name="Familie Elders").exists()
@@ -140,14 +148,7 @@ def test_lead_worker_from_another_team_is_refused(client, world):
     """A lead worker outside the household's team is refused with a message at the field."""
     household = HouseholdFactory(team=world.team_a)
     client.force_login(world.coordinator_a)
-    data = {
-        "name": household.name,
-        "street": household.street,
-        "house_number": household.house_number,
-        "postcode": household.postcode,
-        "city": household.city,
-        "lead_worker": world.worker_b.pk,
-    }
+    data = _household_edit(household, lead_worker=world.worker_b.pk)
     response = client.post(reverse("cases:household_edit", args=[household.pk]), data)
     assert response.status_code == 200
     assert "lead_worker" in response.context["form"].errors
@@ -159,15 +160,7 @@ def test_coordinator_changes_lead_worker_with_reason_in_history(client, world):
     """Changing the lead worker is one history row naming who did it and why."""
     household = HouseholdFactory(team=world.team_a)
     client.force_login(world.coordinator_a)
-    data = {
-        "name": household.name,
-        "street": household.street,
-        "house_number": household.house_number,
-        "postcode": household.postcode,
-        "city": household.city,
-        "lead_worker": world.worker_a.pk,
-        "reason": "Nieuwe regisseur na overleg",
-    }
+    data = _household_edit(household, lead_worker=world.worker_a.pk, reason="Nieuwe regisseur na overleg")
     response = client.post(reverse("cases:household_edit", args=[household.pk]), data)
     assert response.status_code == 302
     latest = household.history.latest()
