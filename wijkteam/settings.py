@@ -154,6 +154,10 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True
 # Every account needs a second factor when this is on (default: on whenever DEBUG is off).
 WIJKTEAM_REQUIRE_MFA = env_bool("WIJKTEAM_REQUIRE_MFA", not DEBUG)
 
+# Working days (wijkteam/workdays.py): differ between collective agreements.
+WIJKTEAM_GOOD_FRIDAY_OFF = env_bool("WIJKTEAM_GOOD_FRIDAY_OFF", False)
+WIJKTEAM_LIBERATION_DAY = os.environ.get("WIJKTEAM_LIBERATION_DAY", "lustrum")  # lustrum|yearly|never
+
 # --- Sessions and cookies -------------------------------------------------------------------
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
