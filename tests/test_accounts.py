@@ -1,5 +1,6 @@
 """Login around the edges: password reset, the MFA pages, partners, the administration."""
 
+import datetime
 import re
 
 import pytest
@@ -53,7 +54,7 @@ def test_mfa_setup_is_reachable_for_a_logged_in_user(client, world):
     client.force_login(world.worker_a)
     response = client.get(reverse("mfa_index"))
     assert response.status_code == 200
-    assert "Tweestapsverificatie" in response.text or "Authenticator" in response.text
+    assert reverse("mfa_activate_totp") in response.text
 
 
 def test_partner_reporter_sees_no_household_data(client, world, four_households):
@@ -90,3 +91,48 @@ def test_user_cannot_be_deleted_in_the_administration(client, world):
     client.force_login(world.admin)
     response = client.get(reverse("admin:teams_user_delete", args=[world.worker_a.pk]))
     assert response.status_code == 403
+
+
+def _current_code(secret: str) -> str:
+    from allauth.mfa.totp.internal import auth
+
+    counter = next(auth.yield_hotp_counters_from_time())
+    return auth.format_hotp_value(auth.hotp_value(secret, counter))
+
+
+def test_mfa_journey_setup_then_second_factor_at_next_login(client, settings, world):
+    """With MFA required: password, forced TOTP setup, data; next login asks for the code."""
+    from allauth.mfa.models import Authenticator
+    from freezegun import freeze_time
+
+    settings.WIJKTEAM_REQUIRE_MFA = True
+    household = HouseholdFactory(team=world.team_a, name="Familie Tweestap")
+    password = "een-lang-wachtwoord-123"
+    world.worker_a.set_password(password)
+    world.worker_a.save()
+    login = {"login": world.worker_a.username, "password": password}
+
+    client.post(reverse("account_login"), login)
+    blocked = client.get(household.get_absolute_url())
+    assert blocked.url == reverse("mfa_activate_totp")
+    # Adding a device always asks for the password again (step-up, SECURITY.md AU-5).
+    step_up = client.get(reverse("mfa_activate_totp"))
+    assert step_up.url.startswith(reverse("account_reauthenticate"))
+    client.post(step_up.url, {"password": password})
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+    secret = client.session["mfa.totp.secret"]
+    wrong = client.post(reverse("mfa_activate_totp"), {"code": "000000"})
+    assert wrong.status_code == 200  # a wrong code is refused at the field
+    assert not Authenticator.objects.filter(user=world.worker_a).exists()
+    client.post(reverse("mfa_activate_totp"), {"code": _current_code(secret)})
+    assert Authenticator.objects.filter(user=world.worker_a, type="totp").exists()
+    assert "Familie Tweestap" in client.get(household.get_absolute_url()).text
+    client.post(reverse("account_logout"))
+
+    # One TOTP step later, so the code differs from the one used at setup.
+    with freeze_time(datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=31), tick=True):
+        response = client.post(reverse("account_login"), login)
+        assert response.url == reverse("mfa_authenticate")
+        assert client.get(household.get_absolute_url()).status_code == 302  # not logged in yet
+        client.post(reverse("mfa_authenticate"), {"code": _current_code(secret)})
+        assert "Familie Tweestap" in client.get(household.get_absolute_url()).text

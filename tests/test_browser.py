@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 from cases.tests.factories import HouseholdFactory, PersonFactory
 
@@ -39,6 +40,9 @@ def browser_page():
         context = browser.new_context(viewport={"width": 375, "height": 740}, locale="nl-NL")
         yield context.new_page()
         browser.close()
+        # While Playwright's loop runs, the test's ORM calls get a database connection of their
+        # own (asgiref's context-local storage); close it, or the test database cannot be dropped.
+        connections.close_all()
 
 
 def test_worker_logs_in_opens_a_household_and_logs_out(live_server, browser_page, world):

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from teams.roles import roles_of
@@ -24,14 +25,25 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-def _error(template: str, status: int):
+def _error(status: int, title, message):
+    @login_not_required
     def view(request, exception=None):
-        return render(request, template, status=status)
+        context = {"title": title, "message": message}
+        return render(request, "error.html", context, status=status)
 
-    return login_not_required(view)
+    return view
 
 
-bad_request = _error("400.html", 400)
-permission_denied = _error("403.html", 403)
-page_not_found = _error("404.html", 404)
-server_error = _error("500.html", 500)
+bad_request = _error(400, _("Bad request"), _("The request could not be handled. Go back and try again."))
+permission_denied = _error(
+    403,
+    _("Not allowed"),
+    _("Your role does not allow this action. Ask your coordinator if you think it should."),
+)
+page_not_found = _error(404, _("Not found"), _("This page does not exist, or you have no access to it."))
+
+
+@login_not_required
+def server_error(request):
+    # Standalone template without the navigation: it must render even when the database is down.
+    return render(request, "500.html", status=500)

@@ -179,9 +179,10 @@ class Command(BaseCommand):
         fake = Faker("nl_NL")
         fake.seed_instance(seed)
         rng = random.Random(seed)  # noqa: S311  (repeatable demo data, not secrets)
-        team_workers = [
-            u for u in users.values() if u.positions.filter(team=team, access_role="worker").exists()
-        ]
+        worker_ids = set(
+            Position.objects.filter(team=team, access_role="worker").values_list("user_id", flat=True)
+        )
+        team_workers = [user for user in users.values() if user.pk in worker_ids]
         demo_worker = users[f"worker.{team.name.lower()}"]
         today = timezone.localdate()
         for number in range(HOUSEHOLDS_PER_TEAM):
