@@ -1,7 +1,7 @@
 """Who may see which case data: the one scoping rule, and search on top of it."""
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
 from cases.validators import compact_postcode
 from teams.models import Position
@@ -63,5 +63,54 @@ class PersonQuerySet(AuditedQuerySet):
         return self.filter(household__in=Household.objects.visible_to(user).values("pk"))
 
 
+class ReferralQuerySet(AuditedQuerySet):
+    def visible_to(self, user) -> "ReferralQuerySet":
+        """Signals a team member may open.
+
+        Coordinators and managers: every signal of their teams (they triage and review them).
+        Workers: the signals assigned to them and those linked to a household they may see
+        (HouseholdQuerySet.visible_to), so an untriaged or declined signal stays with the
+        coordinator. Partner reporters use `sent_by_organisation_of` instead; everyone else
+        sees none.
+        """
+        from cases.models import Household
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        positions = Position.objects.active().filter(user=user)
+        overseeing = positions.filter(access_role__in=SEES_CLOSED_HOUSEHOLDS).values("team_id")
+        teams = positions.values("team_id")
+        return self.filter(
+            Q(team_id__in=overseeing)
+            | Q(team_id__in=teams, assigned_to=user)
+            | Q(team_id__in=teams, household__in=Household.objects.visible_to(user).values("pk"))
+        )
+
+    def sent_by_organisation_of(self, user) -> "ReferralQuerySet":
+        """A partner reporter's view: the signals of their own organisation, nothing else."""
+        if not user.is_authenticated or not user.is_active or user.organisation_id is None:
+            return self.none()
+        return self.filter(sender_organisation_id=user.organisation_id)
+
+    def triage_order(self) -> "ReferralQuerySet":
+        """Crisis first, then urgent, then normal; within each, who waited longest first."""
+        rank = Case(
+            When(urgency="crisis", then=Value(0)),
+            When(urgency="urgent", then=Value(1)),
+            default=Value(2),
+        )
+        return self.annotate(urgency_rank=rank).order_by("urgency_rank", "received_at", "id")
+
+
+class TaskQuerySet(AuditedQuerySet):
+    def visible_to(self, user) -> "TaskQuerySet":
+        """Tasks of the households the user may see."""
+        from cases.models import Household
+
+        return self.filter(household__in=Household.objects.visible_to(user).values("pk"))
+
+
 HouseholdManager = models.Manager.from_queryset(HouseholdQuerySet)
 PersonManager = models.Manager.from_queryset(PersonQuerySet)
+ReferralManager = models.Manager.from_queryset(ReferralQuerySet)
+TaskManager = models.Manager.from_queryset(TaskQuerySet)

@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -15,6 +16,13 @@ from wijkteam.history import AuditedQuerySet
 cbs_municipality_code = RegexValidator(
     r"^GM\d{4}$", _("Enter a CBS municipality code: GM followed by 4 digits, e.g. GM0363.")
 )
+
+
+def validate_postcode_areas(value):
+    if not isinstance(value, list) or not all(
+        isinstance(item, str) and len(item) == 4 and item.isdigit() and item[0] != "0" for item in value
+    ):
+        raise ValidationError(_('Enter a list of four-digit postcode areas, e.g. ["8021", "8022"].'))
 
 
 class Sector(models.TextChoices):
@@ -139,6 +147,15 @@ class Team(models.Model):
         help_text=_("CBS wijk (WK + 6 digits) and buurt (BU + 8 digits) codes of the area."),
     )
     area_codes_year = models.PositiveSmallIntegerField(_("year of the area codes"), null=True, blank=True)
+    postcode_areas = models.JSONField(
+        _("postcode areas"),
+        default=list,
+        blank=True,
+        validators=[validate_postcode_areas],
+        help_text=_(
+            "The four-digit postcode areas (PC4) the team covers; partners' signals are routed by them."
+        ),
+    )
     target_groups = models.JSONField(_("target groups"), default=list, blank=True)
     aims = models.JSONField(_("aims"), default=list, blank=True)
 

@@ -158,6 +158,18 @@ WIJKTEAM_REQUIRE_MFA = env_bool("WIJKTEAM_REQUIRE_MFA", not DEBUG)
 WIJKTEAM_GOOD_FRIDAY_OFF = env_bool("WIJKTEAM_GOOD_FRIDAY_OFF", False)
 WIJKTEAM_LIBERATION_DAY = os.environ.get("WIJKTEAM_LIBERATION_DAY", "lustrum")  # lustrum|yearly|never
 
+# Signals (cases/services.py): first-contact deadline in working days per urgency, how far
+# apart two organisations' signals about one household still count as a match, and how many
+# signals one partner account may send per hour.
+WIJKTEAM_FIRST_CONTACT_DAYS = {
+    key.strip(): int(days)
+    for key, days in (
+        item.split("=") for item in env_list("WIJKTEAM_FIRST_CONTACT_DAYS", "crisis=0,urgent=2,normal=5")
+    )
+}
+WIJKTEAM_MATCH_PERIOD_DAYS = int(os.environ.get("WIJKTEAM_MATCH_PERIOD_DAYS", "365"))
+WIJKTEAM_PARTNER_SIGNALS_PER_HOUR = int(os.environ.get("WIJKTEAM_PARTNER_SIGNALS_PER_HOUR", "30"))
+
 # --- Sessions and cookies -------------------------------------------------------------------
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True

@@ -13,7 +13,7 @@ admin.site.site_header = admin.site.site_title = "Wijkteam beheer"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
-    path("households/", include("cases.urls")),
+    path("", include("cases.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path(settings.ADMIN_URL_PATH, admin.site.urls),

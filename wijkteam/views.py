@@ -11,8 +11,12 @@ from teams.roles import roles_of
 def home(request):
     """Send each user to what their role needs first."""
     roles = roles_of(request.user)
+    if roles.is_coordinator:
+        return redirect("cases:referral_queue")
     if roles.is_team_member:
         return redirect("cases:household_list")
+    if roles.is_partner_reporter:
+        return redirect("cases:partner_referral_list")
     return render(request, "home.html", {"roles": roles})
 
 

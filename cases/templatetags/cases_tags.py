@@ -1,4 +1,7 @@
 from django import template
+from django.utils.html import format_html
+
+from cases.workflow import PartnerStatus
 
 register = template.Library()
 
@@ -13,3 +16,18 @@ def mask_bsn(value: str) -> str:
 def page_query(query_string: str, page_number: int) -> str:
     """The list's current filters with another page number."""
     return f"{query_string}&page={page_number}" if query_string else f"page={page_number}"
+
+
+PARTNER_STATUS_BADGE = {
+    PartnerStatus.RECEIVED: "text-bg-secondary",
+    PartnerStatus.PICKED_UP: "text-bg-success",
+    PartnerStatus.NOT_PICKED_UP: "text-bg-warning",
+    PartnerStatus.CLOSED: "text-bg-light border",
+}
+
+
+@register.simple_tag
+def partner_status(referral):
+    """The status a referring partner may see, as a badge (never the reason behind it)."""
+    status = PartnerStatus(referral.partner_status)
+    return format_html('<span class="badge {}">{}</span>', PARTNER_STATUS_BADGE[status], status.label)

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_http_methods
 
 from cases import services
 from cases.filters import HouseholdFilter
-from cases.forms import HouseholdForm, NewHouseholdForm, PersonForm
-from cases.models import Household, Person
+from cases.forms import HouseholdForm, NewHouseholdForm, PersonForm, TaskDoneForm
+from cases.models import Household, Person, Referral, Task
 from teams.models import Team
 from teams.roles import roles_of
 
@@ -40,7 +40,7 @@ def household_list(request):
     context = {
         "filter": household_filter,
         "page": page,
-        "query_string": _query_without_page(request),
+        "query_string": query_without_page(request),
         "can_register": bool(services.teams_editable_by(request.user)),
     }
     template = "cases/household_list.html"
@@ -49,7 +49,7 @@ def household_list(request):
     return render(request, template, context)
 
 
-def _query_without_page(request) -> str:
+def query_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
@@ -62,6 +62,12 @@ def household_detail(request, pk):
         "members": household.members.order_by("birth_date", "first_name"),
         "changes": household.history.select_related("history_user").order_by("-history_date")[:10],
         "can_edit": household.team_id in services.teams_editable_by(request.user),
+        "referrals": Referral.objects.visible_to(request.user)
+        .filter(household=household)
+        .select_related("sender_organisation", "assigned_to")
+        .order_by("-received_at")[:20],
+        "open_tasks": household.tasks.filter(status=Task.Status.OPEN).select_related("referral"),
+        "task_form": TaskDoneForm(),
     }
     return render(request, "cases/household_detail.html", context)
 

@@ -1,4 +1,4 @@
-"""Every change to a household or person: one transaction, validated, history with a reason."""
+"""Changes to a household or person: one transaction, validated, history with a reason."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -38,19 +38,20 @@ def _check_lead_worker(household: Household) -> None:
 
 
 @transaction.atomic
-def household_create(*, household: Household, first_member: Person, by) -> Household:
-    """Register a new household with its first member in a team where `by` may edit."""
+def household_create(*, household: Household, first_member: Person | None, by, reason: str = "") -> Household:
+    """Register a new household (with its first member, when known) in a team `by` may edit."""
     if household.team_id not in teams_editable_by(by):
         raise PermissionDenied(_("You cannot register households in this team."))
     household.municipality_id = household.team.municipality_id
     _check_lead_worker(household)
-    household._change_reason = _("Household registered")
+    household._change_reason = reason or _("Household registered")
     household.full_clean()
     household.save()
-    first_member.household = household
-    first_member._change_reason = _("Household registered")
-    first_member.full_clean()
-    first_member.save()
+    if first_member is not None:
+        first_member.household = household
+        first_member._change_reason = household._change_reason
+        first_member.full_clean()
+        first_member.save()
     return household
 
 
