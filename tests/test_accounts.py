@@ -59,9 +59,9 @@ def test_mfa_setup_is_reachable_for_a_logged_in_user(client, world):
 
 def test_partner_reporter_sees_no_household_data(client, world, four_households):
     client.force_login(world.partner)
-    home = client.get("/")
-    assert home.status_code == 200
-    assert "melder namens" in home.text
+    home = client.get("/", follow=True)
+    assert home.redirect_chain[-1][0] == reverse("cases:partner_referral_list")
+    assert world.partner.organisation.name in home.text
     for household in four_households.values():
         assert household.name not in home.text
         assert client.get(household.get_absolute_url()).status_code == 404

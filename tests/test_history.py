@@ -4,8 +4,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from cases.models import Household, Person
-from cases.tests.factories import HouseholdFactory
+from cases.models import Person
+from cases.tests.factories import HouseholdFactory, ReferralFactory, TaskFactory
 from wijkteam.db import trigger_name
 from wijkteam.history import HistoryBypassError, audited_models
 
@@ -18,6 +18,8 @@ EXPECTED_AUDITED = {
     "teams.Position",
     "cases.Household",
     "cases.Person",
+    "cases.Referral",
+    "cases.Task",
 }
 
 
@@ -85,10 +87,10 @@ def test_every_history_table_has_the_append_only_trigger(postgres_only):
 @pytest.mark.parametrize("model", AUDITED, ids=lambda m: m._meta.label)
 def test_history_rows_cannot_be_changed_or_deleted(postgres_only, model, world):
     """UPDATE and DELETE on a history table are rejected by PostgreSQL, even as raw SQL."""
-    HouseholdFactory(team=world.team_a)
-    Person.objects.create(
-        household=Household.objects.first(), first_name="A", last_name="B", relation="other"
-    )
+    household = HouseholdFactory(team=world.team_a)
+    Person.objects.create(household=household, first_name="A", last_name="B", relation="other")
+    ReferralFactory(team=world.team_a)
+    TaskFactory(household=household)
     table = connection.ops.quote_name(model.history.model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608

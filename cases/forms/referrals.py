@@ -279,17 +279,17 @@ class ForwardForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.ModelChoiceField(
-        label=_("Earlier signal"), queryset=Referral.objects.none(), empty_label=None
-    )
+    """Choose one of the proposed earlier signals (a list given by the view, no query here)."""
+
+    into = forms.TypedChoiceField(label=_("Earlier signal"), coerce=uuid.UUID)
     reason = forms.CharField(label=_("Note (optional)"), max_length=500, required=False)
 
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = Referral.objects.filter(pk__in=[t.pk for t in targets])
-        self.fields["into"].label_from_instance = lambda r: (
-            f"{r.reference} · {timezone.localtime(r.received_at):%d-%m-%Y} · {r.sender_label}"
-        )
+        self.fields["into"].choices = [
+            (str(r.pk), f"{r.reference} · {timezone.localtime(r.received_at):%d-%m-%Y} · {r.sender_label}")
+            for r in targets
+        ]
 
 
 class CloseForm(forms.Form):

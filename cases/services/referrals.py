@@ -144,7 +144,11 @@ def _same_submitter(referral: Referral, by: User) -> Referral:
 
 
 def _locked(referral: Referral) -> Referral:
-    return Referral.objects.select_for_update().select_related("team", "household").get(pk=referral.pk)
+    return (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("team", "household")
+        .get(pk=referral.pk)
+    )
 
 
 def _decide(referral: Referral, decision: str, by: User, *, reason_code="", reason="", **targets) -> Referral:
@@ -327,11 +331,11 @@ def referral_forward(*, referral: Referral, by: User, organisation: Organisation
 
 
 @transaction.atomic
-def referral_merge(*, referral: Referral, into: Referral, by: User, reason: str) -> Referral:
+def referral_merge(*, referral: Referral, into_id: uuid.UUID, by: User, reason: str) -> Referral:
     """Merge a new signal into an earlier one of the same team about the same household."""
     referral = _locked(referral)
     _check_may_triage(by, referral)
-    into = Referral.objects.filter(team_id=referral.team_id, pk=into.pk).exclude(pk=referral.pk).first()
+    into = Referral.objects.filter(team_id=referral.team_id, pk=into_id).exclude(pk=referral.pk).first()
     if into is None or into.status == workflow.Status.MERGED or into.received_at > referral.received_at:
         raise ValidationError(
             {"into": _("Choose an earlier signal of the same team that was not merged itself.")}
@@ -417,7 +421,7 @@ def _register_match(referral: Referral) -> None:
 @transaction.atomic
 def task_complete(*, task: Task, by: User, note: str) -> Task:
     """Close a task with what was done; only someone who may edit the household can."""
-    task = Task.objects.select_for_update().select_related("household").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("household").get(pk=task.pk)
     check_may_edit(by, task.household)
     if task.status != Task.Status.OPEN:
         raise AlreadyDecided(_("%(by)s already completed this task.") % {"by": task.done_by})

@@ -25,6 +25,8 @@ def _visible_household(request, pk) -> Household:
 def household_list(request):
     """The team's households: search, filter, paginate. htmx gets the results partial only."""
     roles = roles_of(request.user)
+    if not roles.is_team_member:
+        raise PermissionDenied
     data = request.GET.copy()
     if "status" not in data:
         data["status"] = Household.Status.OPEN

@@ -1,5 +1,7 @@
 """The coordinator's side of signals: the triage queue, the signal page and its decisions."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -103,6 +105,7 @@ def _visible_referral(request, pk) -> Referral:
         Referral.objects.visible_to(request.user).select_related(
             "team",
             "sender_organisation",
+            "submitted_by",
             "household__lead_worker",
             "assigned_to",
             "forwarded_to",
@@ -238,13 +241,27 @@ def _post_forward(request, referral, form):
     }
 
 
+def _posted_merge_target(request, referral) -> list[Referral]:
+    """The earlier signal named in the POST, if it is one of the same team (the service checks the rest)."""
+    try:
+        pk = uuid.UUID(request.POST.get("into", ""))
+    except ValueError:
+        return []
+    return list(
+        Referral.objects.filter(team_id=referral.team_id, pk=pk).select_related("sender_organisation")
+    )
+
+
 def _post_merge(request, referral, form):
-    services.referral_merge(
-        referral=referral, into=form.cleaned_data["into"], by=request.user, reason=form.cleaned_data["reason"]
+    merged = services.referral_merge(
+        referral=referral,
+        into_id=form.cleaned_data["into"],
+        by=request.user,
+        reason=form.cleaned_data["reason"],
     )
     return _("Signal %(reference)s merged into %(into)s.") % {
         "reference": referral.reference,
-        "into": form.cleaned_data["into"].reference,
+        "into": merged.merged_into.reference,
     }
 
 
@@ -296,9 +313,7 @@ ACTIONS = {
     "decline": (lambda request, referral: DeclineForm(request.POST), _post_decline, True),
     "forward": (lambda request, referral: ForwardForm(request.POST), _post_forward, True),
     "merge": (
-        lambda request, referral: MergeForm(
-            request.POST, targets=Referral.objects.filter(team_id=referral.team_id).exclude(pk=referral.pk)
-        ),
+        lambda request, referral: MergeForm(request.POST, targets=_posted_merge_target(request, referral)),
         _post_merge,
         True,
     ),
