@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from cases.models import Household, Person
+from cases.models import Household, Person, Referral, ReferralDecision, Task
 from teams.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +24,9 @@ def _counts():
         Person.objects.count(),
         Household.history.count(),
         User.history.count(),
+        Referral.objects.count(),
+        ReferralDecision.objects.count(),
+        Task.objects.count(),
     )
 
 
@@ -39,6 +42,26 @@ def test_seed_demo_builds_the_documented_world(demo):
     assert Organisation.objects.filter(is_partner=True).values("sector").distinct().count() >= 10
     assert Household.objects.filter(lead_worker__username="worker.noord").exists()
     assert Household.objects.filter(status="closed").exists()
+
+
+def test_seed_demo_has_signals_in_every_state(demo):
+    """Each team shows every state of a signal, an overdue one and a match with its task."""
+    for team in ("Noord", "Zuid"):
+        signals = Referral.objects.filter(team__name=team)
+        assert set(signals.values_list("status", flat=True)) >= {
+            "received",
+            "accepted",
+            "assigned",
+            "declined",
+            "forwarded",
+            "merged",
+            "closed",
+        }
+        assert any(signal.is_overdue for signal in signals)
+        assert Task.objects.filter(household__team__name=team, kind="match_check", status="open").count() == 1
+    assert Referral.objects.filter(sender_organisation__name="OBS De Regenboog").exists(), (
+        "partner.school has signals"
+    )
 
 
 def test_seed_demo_refuses_without_debug(settings):

@@ -45,11 +45,13 @@ def household_create(*, household: Household, first_member: Person | None, by, r
     household.municipality_id = household.team.municipality_id
     _check_lead_worker(household)
     household._change_reason = reason or _("Household registered")
+    household._history_user = by
     household.full_clean()
     household.save()
     if first_member is not None:
         first_member.household = household
         first_member._change_reason = household._change_reason
+        first_member._history_user = by
         first_member.full_clean()
         first_member.save()
     return household
@@ -67,6 +69,7 @@ def household_update(*, household: Household, by, reason: str) -> Household:
     household.closed_on = original.closed_on
     _check_lead_worker(household)
     household._change_reason = reason
+    household._history_user = by
     household.full_clean()
     household.save()
     return household
@@ -79,6 +82,7 @@ def person_save(*, person: Person, household: Household, by, reason: str) -> Per
     check_may_edit(by, household)
     person.household = household
     person._change_reason = reason
+    person._history_user = by
     person.full_clean()
     person.save()
     return person

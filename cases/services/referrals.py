@@ -125,6 +125,7 @@ def referral_submit(*, referral: Referral, submission_id: uuid.UUID, by: User) -
     referral.full_clean(exclude=["first_contact_due"])
     referral.first_contact_due = first_contact_due(referral.received_at, referral.urgency)
     referral._change_reason = _("Signal received")
+    referral._history_user = by
     try:
         with transaction.atomic():
             referral.save(force_insert=True)
@@ -171,6 +172,7 @@ def _decide(referral: Referral, decision: str, by: User, *, reason_code="", reas
     ).save()
     label = workflow.Decision(decision).label
     referral._change_reason = f"{label}: {reason}" if reason else str(label)
+    referral._history_user = by
     referral.full_clean()
     referral.save()
     return referral
@@ -267,7 +269,7 @@ def referral_accept(
         if household is None:
             raise PermissionDenied(_("The household must be an open household of the signal's team."))
     _decide(referral, workflow.Decision.ACCEPT, by, reason=reason, household=household)
-    _register_match(referral)
+    _register_match(referral, by)
     if worker is not None:
         _assign(referral, worker, by, workflow.Decision.ASSIGN, reason="")
     return referral
@@ -341,7 +343,7 @@ def referral_merge(*, referral: Referral, into_id: uuid.UUID, by: User, reason: 
             {"into": _("Choose an earlier signal of the same team that was not merged itself.")}
         )
     _decide(referral, workflow.Decision.MERGE, by, reason=reason, merged_into=into, household=into.household)
-    _register_match(referral)
+    _register_match(referral, by)
     return referral
 
 
@@ -372,6 +374,7 @@ def referral_update_interests(
     referral.household_view = household_view
     referral.professional_judgement = professional_judgement
     referral._change_reason = _("Views recorded")
+    referral._history_user = by
     referral.full_clean()
     referral.save()
     return referral
@@ -400,7 +403,7 @@ def other_signallers(referral: Referral):
     )
 
 
-def _register_match(referral: Referral) -> None:
+def _register_match(referral: Referral, by: User) -> None:
     """Two organisations about one household: the lead worker checks that they met."""
     if not other_signallers(referral).exists():
         return
@@ -411,6 +414,7 @@ def _register_match(referral: Referral) -> None:
         return
     task = Task(household_id=referral.household_id, referral=referral, kind=Task.Kind.MATCH_CHECK)
     task._change_reason = _("Match: several organisations signalled this household")
+    task._history_user = by
     try:
         with transaction.atomic():
             task.save()
@@ -430,6 +434,7 @@ def task_complete(*, task: Task, by: User, note: str) -> Task:
     task.done_by = by
     task.done_note = note
     task._change_reason = _("Task done: %(note)s") % {"note": note}
+    task._history_user = by
     task.full_clean()
     task.save()
     return task

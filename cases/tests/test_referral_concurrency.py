@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cases import services
-from cases.services import referrals as referral_services
 from cases.models import Referral, ReferralDecision
+from cases.services import referrals as referral_services
 from cases.tests.factories import HouseholdFactory, ReferralFactory
 from cases.tests.test_referral_views import partner_post
 from teams.tests.factories import PositionFactory

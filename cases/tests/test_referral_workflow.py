@@ -60,6 +60,8 @@ def test_accept_assign_close(world, signal, jansen):
         ("close", world.worker_a.pk, "Geregeld"),
     ]
     assert reasons(signal)[1:] == ["Geaccepteerd: Bekend gezin", "Toegewezen", "Afgesloten: Geregeld"]
+    deciders = [h.history_user for h in signal.history.order_by("history_date", "history_id")][1:]
+    assert deciders == [world.coordinator_a, world.coordinator_a, world.worker_a]
     jansen.refresh_from_db()
     assert jansen.lead_worker == world.worker_a, "a household without lead worker gets the assignee"
 

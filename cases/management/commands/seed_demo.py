@@ -6,6 +6,7 @@ this command so the demo always shows every feature.
 
 import datetime
 import random
+import uuid
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -14,7 +15,8 @@ from django.utils import timezone
 from faker import Faker
 from stdnum.nl import postcode as stdnum_postcode
 
-from cases.models import Household, Person
+from cases import services
+from cases.models import Household, Person, Referral
 from teams.models import Municipality, Organisation, Position, Sector, Team, User
 
 DEMO_PASSWORD = "wijkteam-demo"  # noqa: S105  (a published demo password, never in production)
@@ -26,6 +28,35 @@ TEAMS = {
     "Noord": {"area_codes": ["WK019301", "WK019302"], "postcodes": range(8021, 8026)},
     "Zuid": {"area_codes": ["WK019305", "WK019306"], "postcodes": range(8011, 8017)},
 }
+# Signals per team: (days ago, urgency, sender, concern, ask, about whom, what happens to it).
+# "known": a household of the team (the triage proposes it); "new": a family the team does not
+# know; "match": two organisations about one household; "first": the first signal again.
+# fmt: off
+SIGNALS = [
+    (0, "crisis", "Politie basisteam IJsselland", "Buren melden harde ruzie en een kind dat huilt.",
+     "Vandaag een huisbezoek, samen met ons.", "known", "received"),
+    (0, "urgent", "OBS De Regenboog", "Daan komt sinds de herfstvakantie vaak te laat en zonder eten.",
+     "Dat Daan weer op tijd en met ontbijt op school komt.", "new", "received"),
+    (1, "normal", "Woonstichting Thuis aan de IJssel", "Drie maanden huurachterstand, post blijft liggen.",
+     "Een betalingsregeling en hulp bij de administratie.", "known", "received"),
+    (12, "normal", "Huisartsenpraktijk Assendorp", "Meneer komt niet meer naar afspraken en lijkt eenzaam.",
+     "Dat iemand bij hem langsgaat.", "known", "received"),  # overdue by now
+    (4, "normal", "GGZ Noord-Oost", "Cliënt is uit zorg gegaan; wij maken ons zorgen over de kinderen.",
+     "Dat het gezin in beeld blijft.", "known", "accepted"),
+    (20, "urgent", "OBS De Regenboog", "Zorgen over de thuissituatie van twee broers.",
+     "Gezinsondersteuning.", "match", "assigned"),
+    (9, "normal", "JGZ IJsselland", "Moeder vertelde over schulden en slapeloosheid.",
+     "Hulp bij geldzaken voor moeder.", "match", "accepted"),
+    (30, "normal", "Schuldhulp Zwolle", "Aanmelding voor schuldhulp, maar gezin woont buiten de gemeente.",
+     "Overname van de begeleiding.", "new", "declined"),
+    (25, "normal", "Wmo-loket Zwolle", "Vraag om een traplift en hulp in de huishouding.",
+     "Beoordeling van een maatwerkvoorziening.", "new", "forwarded"),
+    (60, "normal", "Humanitas afdeling Zwolle", "Vrijwilliger maakt zich zorgen over mevrouw.",
+     "Dat er iemand meekijkt.", "known", "closed"),
+    (0, "crisis", "Politie basisteam IJsselland", "Tweede melding van de ruzie van vannacht.",
+     "Vandaag een huisbezoek.", "first", "merged"),
+]
+# fmt: on
 EMPLOYERS = [
     ("Welzijn aan de Vecht", Sector.WELFARE),
     ("Gemeente Zwolle", Sector.MUNICIPALITY),
@@ -84,6 +115,7 @@ class Command(BaseCommand):
             users = self._accounts(teams, organisations)
             for index, (name, team) in enumerate(teams.items()):
                 self._households(team, users, seed=2026 + index, spec=TEAMS[name])
+                self._referrals(team, users, organisations, seed=2026 + index)
         self._print_accounts()
 
     def _municipality(self) -> Municipality:
@@ -111,6 +143,7 @@ class Command(BaseCommand):
                 municipality=municipality,
                 name=name,
                 defaults={
+                    "postcode_areas": [str(number) for number in spec["postcodes"]],
                     "area_codes": spec["area_codes"],
                     "area_codes_year": 2026,
                     "target_groups": [Team.TargetGroup.NEIGHBOURHOOD, Team.TargetGroup.OLDER_PEOPLE],
@@ -233,6 +266,99 @@ class Command(BaseCommand):
             person._change_reason = REASON
             person.full_clean()
             person.save()
+
+    def _referrals(self, team: Team, users, organisations, *, seed: int) -> None:
+        """Signals in every state: new (one overdue), accepted, assigned, a match, declined, …"""
+        if Referral.objects.filter(team=team).exists():
+            return
+        rng = random.Random(seed)  # noqa: S311  (repeatable demo data, not secrets)
+        fake = Faker("nl_NL")
+        fake.seed_instance(seed)
+        coordinator = users[f"coordinator.{team.name.lower()}"]
+        worker = users[f"worker.{team.name.lower()}"]
+        households = list(Household.objects.filter(team=team, status="open").prefetch_related("members"))
+        matched = households[1]
+        now = timezone.now()
+        first_signal = None
+        for index, (days, urgency, sender, concern, ask, about, outcome) in enumerate(SIGNALS):
+            if about == "first":
+                household = households[0]
+            elif about == "match":
+                household = matched
+            else:
+                household = households[(index * 7) % len(households)]
+            member = household.members.all()[0]
+            referral = Referral(
+                team=team,
+                channel=rng.choice([Referral.Channel.PHONE, Referral.Channel.EMAIL]),
+                received_at=now
+                if about == "first"
+                else now - datetime.timedelta(days=days, hours=rng.randint(1, 5)),
+                sender_organisation=organisations[sender],
+                sender_name=fake.name(),
+                sender_phone=f"038-{rng.randint(2000000, 9999999)}",
+                sender_email=f"zorg@{sender.split()[0].lower()}.example",
+                urgency=urgency,
+                concern=concern,
+                request=ask,
+                prior_information="Eerder contact met het gezin via het maatschappelijk werk."
+                if index % 3 == 0
+                else "",
+            )
+            if about == "new":
+                referral.subject_first_name = fake.first_name()
+                referral.subject_last_name = fake.last_name().rpartition(" ")[2]
+                referral.street, referral.house_number = fake.street_name(), rng.randint(1, 200)
+                referral.postcode = self._postcode(rng, TEAMS[team.name]["postcodes"])
+                referral.city = "Zwolle"
+            else:  # as a partner would write it: close to the register, not always the same
+                referral.subject_first_name = member.first_name
+                referral.subject_last_name_prefix = member.last_name_prefix
+                referral.subject_last_name = member.last_name + ("s" if index % 2 else "")
+                referral.subject_birth_date = member.birth_date
+                referral.street, referral.house_number = household.street, household.house_number
+                referral.postcode, referral.city = household.postcode, household.city
+            referral, _created = services.referral_submit(
+                referral=referral, submission_id=uuid.uuid4(), by=coordinator
+            )
+            if outcome == "merged":
+                services.referral_merge(
+                    referral=referral, into_id=first_signal.pk, by=coordinator, reason="Zelfde incident."
+                )
+            self._decide(referral, outcome, household, coordinator, worker, organisations)
+            first_signal = first_signal or referral
+
+    @staticmethod
+    def _decide(referral, outcome, household, coordinator, worker, organisations) -> None:
+        if outcome in ("accepted", "assigned", "closed"):
+            services.referral_accept(
+                referral=referral,
+                by=coordinator,
+                household=household,
+                worker=worker if outcome != "accepted" else None,
+                reason="Bekend gezin van het team",
+            )
+        if outcome == "closed":
+            services.referral_close(
+                referral=referral,
+                by=worker,
+                end_result=Referral.EndResult.QUICK_FIX,
+                reason="Boodschappenhulp via de vrijwilligerscentrale geregeld.",
+            )
+        elif outcome == "declined":
+            services.referral_decline(
+                referral=referral,
+                by=coordinator,
+                reason_code=Referral.DeclineReason.OUTSIDE_AREA,
+                reason="Gezin woont in Kampen; doorverwezen naar het team daar.",
+            )
+        elif outcome == "forwarded":
+            services.referral_forward(
+                referral=referral,
+                by=coordinator,
+                organisation=organisations["Wmo-loket Zwolle"],
+                reason="Vraag om een voorziening: eerst een Wmo-onderzoek.",
+            )
 
     @staticmethod
     def _postcode(rng, numbers) -> str:
