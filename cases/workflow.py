@@ -55,10 +55,9 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     Status.CLOSED: set(),
 }
 
-# Waiting for the coordinator: the triage queue shows these by default.
+# Waiting for the coordinator: the triage queue shows these by default, and marks them
+# overdue once their first-contact deadline has passed.
 UNDECIDED = [Status.RECEIVED, Status.ACCEPTED]
-# Still needing a first contact: their deadline counts.
-OPEN = [Status.RECEIVED, Status.ACCEPTED, Status.ASSIGNED]
 
 
 class PartnerStatus(models.TextChoices):

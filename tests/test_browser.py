@@ -1,12 +1,14 @@
 """A worker's journey in real Chromium: log in, find a household, open it, log out."""
 
 import os
+import re
 import shutil
 
 import pytest
 from django.db import connections
 
-from cases.tests.factories import HouseholdFactory, PersonFactory
+from cases.models import Referral
+from cases.tests.factories import HouseholdFactory, PersonFactory, ReferralFactory
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -88,3 +90,83 @@ def test_worker_logs_in_opens_a_household_and_logs_out(live_server, browser_page
     page.goto(live_server.url + household.get_absolute_url())
     assert "/accounts/login/" in page.url
     assert blocked == []  # nothing was refused by the Content-Security-Policy
+
+
+def _log_in(page, live_server, user):
+    user.set_password("wijkteam-demo-browser")
+    user.save()
+    page.goto(live_server.url + "/")
+    page.get_by_label("Gebruikersnaam").fill(user.username)
+    page.get_by_label("Wachtwoord").fill("wijkteam-demo-browser")
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def _csp_watch(page) -> list[str]:
+    blocked = []
+    page.on(
+        "console", lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None
+    )
+    return blocked
+
+
+def test_coordinator_triages_a_signal_in_four_interactions(live_server, browser_page, world):
+    """From the open queue: open the signal, pick the proposed household, pick a worker, accept."""
+    household = HouseholdFactory(
+        team=world.team_a, name="Familie Smit", street="Kerkstraat", house_number=3, postcode="8021AB"
+    )
+    PersonFactory(household=household, first_name="Anna", last_name="Smit")
+    signal = ReferralFactory(
+        team=world.team_a,
+        subject_first_name="Anna",
+        subject_last_name="Smid",
+        street="Kerkstraat",
+        house_number=3,
+        postcode="8021AB",
+        concern="Anna lijkt de post niet meer te openen.",
+    )
+    page = browser_page
+    blocked = _csp_watch(page)
+    _log_in(page, live_server, world.coordinator_a)
+    page.get_by_role("heading", name="Signalen").wait_for()
+
+    interactions = 0
+    page.get_by_role("link", name=signal.reference, exact=False).click()
+    interactions += 1
+    page.get_by_role("heading", name="Triage").wait_for()
+    assert page.get_by_text("Anna lijkt de post niet meer te openen.").is_visible()
+    page.get_by_label("Familie Smit", exact=False).check()
+    interactions += 1
+    page.get_by_label("Toewijzen aan").select_option(str(world.worker_a.pk))
+    interactions += 1
+    page.get_by_role("button", name="Accepteren").click()
+    interactions += 1
+
+    page.get_by_text(f"Signaal {signal.reference} geaccepteerd en toegewezen aan").wait_for()
+    assert interactions <= 4
+    signal.refresh_from_db()
+    assert (signal.status, signal.household, signal.assigned_to) == ("assigned", household, world.worker_a)
+    assert blocked == []
+
+
+def test_partner_sends_a_signal_from_a_phone(live_server, browser_page, world):
+    world.team_a.postcode_areas = ["8021"]
+    world.team_a.save()
+    page = browser_page
+    blocked = _csp_watch(page)
+    _log_in(page, live_server, world.partner)
+    page.get_by_role("heading", name="Signalen van").wait_for()
+    page.get_by_role("link", name="Signaal melden").last.click()
+    page.get_by_label("Urgent").check()
+    page.get_by_label(re.compile(r"^\s*Zorg\b")).fill("Tim is al twee weken niet op school geweest.")
+    page.get_by_label(re.compile(r"^\s*Achternaam")).fill("Bakker")
+    page.get_by_label("Postcode").fill("8021 ab")
+    page.get_by_label("Huisnummer").fill("7")
+    page.get_by_role("button", name="Signaal versturen").click()
+
+    page.get_by_role("heading", name="Ontvangstbevestiging").wait_for()
+    referral = Referral.objects.get()
+    assert page.get_by_text(referral.reference).is_visible()
+    assert referral.team == world.team_a and referral.urgency == "urgent"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, "no sideways scrolling on a phone"
+    assert blocked == []

@@ -277,7 +277,12 @@ class Referral(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status in workflow.OPEN and self.first_contact_due < timezone.localdate()
+        """Still waiting for a decision after the first-contact deadline.
+
+        Once assigned, the first contact itself is what counts; contacts are not recorded
+        yet, so an assigned signal is not called overdue.
+        """
+        return self.status in workflow.UNDECIDED and self.first_contact_due < timezone.localdate()
 
     @property
     def partner_status(self) -> str:

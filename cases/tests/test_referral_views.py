@@ -520,3 +520,42 @@ def test_signal_page_query_count_is_flat(client, django_assert_num_queries, worl
         response = client.get(signal.get_absolute_url())
     assert response.status_code == 200
     assert Household.objects.count() == signals
+
+
+def test_household_search_for_linking_stays_in_the_team(client, world, signal, jansen):
+    other = HouseholdFactory(team=world.team_b, name="Familie Jansen-Zuid")
+    url = reverse("cases:referral_household_search", args=[signal.pk])
+    client.force_login(world.coordinator_a)
+    response = client.get(url, {"q": "Jansen"}, headers={"HX-Request": "true"})
+    assert f'value="{jansen.pk}"' in response.text
+    assert str(other.pk) not in response.text and "Jansen-Zuid" not in response.text
+    assert "<html" not in response.text
+    client.force_login(world.worker_a)
+    assert client.get(url, {"q": "Jansen"}).status_code == 404
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "'; DROP TABLE cases_referral; --",
+    "x" * 20000,
+    "\u202eevil\u202c",
+    "nul\x00byte",
+    "🙂👨‍👩‍👧",
+    "-1",
+    "99999999999999999999",
+    "31-02-2026",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_input_into_the_partner_form(client, routed, value):
+    """Every field gets the same nasty value: no 5xx, nothing reflected unescaped, no half signal."""
+    client.force_login(routed.partner)
+    data = {field: value for field in partner_post() if field != "submission_id"}
+    data["submission_id"] = str(uuid.uuid4())
+    response = client.post(SEND, data)
+    assert response.status_code in (200, 302)
+    assert "<script>alert(1)</script>" not in response.text
+    if response.status_code == 200:
+        assert not Referral.objects.exists()
+        assert "is-invalid" in response.text, "the message is at the field"
