@@ -1,5 +1,6 @@
 """Signals from partners (Referral), the triage decisions on them, and follow-up tasks."""
 
+import datetime
 import secrets
 import uuid
 
@@ -298,7 +299,7 @@ class Referral(models.Model):
     def clean(self):
         if self.team_id is not None:
             self.municipality_id = self.team.municipality_id
-        if self.received_at and self.received_at > timezone.now() + timezone.timedelta(minutes=5):
+        if self.received_at and self.received_at > timezone.now() + datetime.timedelta(minutes=5):
             raise ValidationError({"received_at": _("A signal cannot be received in the future.")})
         if self.subject_birth_date and self.subject_birth_date > timezone.localdate():
             raise ValidationError({"subject_birth_date": _("The date of birth cannot be in the future.")})

@@ -4,14 +4,16 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Household, Person
-from cases.tests.factories import HouseholdFactory, PersonFactory
+from cases.tests.factories import HouseholdFactory, PersonFactory, ReferralFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _households(team, count, members=3):
-    for household in HouseholdFactory.create_batch(count, team=team):
+    households = HouseholdFactory.create_batch(count, team=team)
+    for household in households:
         PersonFactory.create_batch(members, household=household)
+    return households
 
 
 def _new_household(team, **overrides):
@@ -45,14 +47,20 @@ def _household_edit(household, **overrides):
 
 @pytest.mark.parametrize("count", [1, 50])
 def test_household_list_query_count_is_flat(client, django_assert_num_queries, world, count):
-    """The household list costs the same 9 queries for 1 household as for 50."""
-    _households(world.team_a, count)
+    """The household list costs the same 11 queries for 1 household as for 50 (with signals, tasks)."""
+    for household in _households(world.team_a, count):
+        household.lead_worker = world.worker_a
+        household.save()
+        ReferralFactory(team=world.team_a, household=household, assigned_to=world.worker_a, status="assigned")
+        TaskFactory(household=household)
     client.force_login(world.worker_a)
-    with django_assert_num_queries(9):
-        # 1 session, 2 user, 3 positions (roles), 4 count, 5 households of the page, 6 members,
-        # 7-9 savepoint, session expiry refresh (idle timeout), release
+    with django_assert_num_queries(11):
+        # 1 session, 2 user, 3 positions (roles), 4 signals assigned to me, 5 my open tasks,
+        # 6 count, 7 households of the page, 8 members,
+        # 9-11 savepoint, session expiry refresh (idle timeout), release
         response = client.get(reverse("cases:household_list"))
     assert response.status_code == 200
+    assert "Voor u" in response.text
 
 
 @pytest.mark.parametrize("members", [1, 50])

@@ -44,6 +44,14 @@ def household_list(request):
         "page": page,
         "query_string": query_without_page(request),
         "can_register": bool(services.teams_editable_by(request.user)),
+        # For the worker starting the day (lazy: the htmx partial never reads them).
+        "my_signals": Referral.objects.visible_to(request.user)
+        .filter(assigned_to=request.user, status=Referral.Status.ASSIGNED)
+        .select_related("household", "sender_organisation")
+        .order_by("-received_at")[:10],
+        "my_tasks": Task.objects.visible_to(request.user)
+        .filter(status=Task.Status.OPEN, household__lead_worker=request.user)
+        .select_related("household")[:10],
     }
     template = "cases/household_list.html"
     if request.htmx and not request.htmx.boosted:
