@@ -469,6 +469,7 @@ def test_match_is_shown_with_the_other_signallers_contact_details(client, world,
     page = client.get(signal.get_absolute_url()).text
     assert "Huisartsenpraktijk Zuid" in page and "Dokter Bos" in page and "038-2222222" in page
     household_page = client.get(jansen.get_absolute_url()).text
+    assert "Match: meerdere organisaties" in household_page and "Dokter Bos" in household_page
     task = Task.objects.get()
     assert reverse("cases:task_complete", args=[task.pk]) in household_page
     response = client.post(reverse("cases:task_complete", args=[task.pk]), {"note": "Beiden gebeld"})

@@ -67,15 +67,19 @@ def query_without_page(request) -> str:
 
 def household_detail(request, pk):
     household = _visible_household(request, pk)
+    referrals = list(
+        Referral.objects.visible_to(request.user)
+        .filter(household=household)
+        .select_related("sender_organisation", "assigned_to")
+        .order_by("-received_at")[:20]
+    )
     context = {
         "household": household,
         "members": household.members.order_by("birth_date", "first_name"),
         "changes": household.history.select_related("history_user").order_by("-history_date")[:10],
         "can_edit": household.team_id in services.teams_editable_by(request.user),
-        "referrals": Referral.objects.visible_to(request.user)
-        .filter(household=household)
-        .select_related("sender_organisation", "assigned_to")
-        .order_by("-received_at")[:20],
+        "referrals": referrals,
+        "match": len({r.sender_organisation_id for r in referrals if r.sender_organisation_id}) > 1,
         "open_tasks": household.tasks.filter(status=Task.Status.OPEN).select_related("referral"),
         "task_form": TaskDoneForm(),
     }
