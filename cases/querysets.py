@@ -102,15 +102,30 @@ class ReferralQuerySet(AuditedQuerySet):
         return self.annotate(urgency_rank=rank).order_by("urgency_rank", "received_at", "id")
 
 
-class TaskQuerySet(AuditedQuerySet):
-    def visible_to(self, user) -> "TaskQuerySet":
-        """Tasks of the households the user may see."""
+class HouseholdChildQuerySet(AuditedQuerySet):
+    """Rows that belong to one household (tasks, network, case reviews, plans)."""
+
+    def visible_to(self, user) -> "HouseholdChildQuerySet":
+        """The rows of the households the user may see (HouseholdQuerySet.visible_to)."""
         from cases.models import Household
 
         return self.filter(household__in=Household.objects.visible_to(user).values("pk"))
 
 
+class PlanQuerySet(HouseholdChildQuerySet):
+    def current(self) -> "PlanQuerySet":
+        return self.filter(status="current")
+
+    def evaluation_due(self, on=None) -> "PlanQuerySet":
+        """Current plans whose evaluation date has passed: they belong on the overviews."""
+        from django.utils import timezone
+
+        return self.current().filter(evaluation_date__lt=on or timezone.localdate())
+
+
 HouseholdManager = models.Manager.from_queryset(HouseholdQuerySet)
 PersonManager = models.Manager.from_queryset(PersonQuerySet)
 ReferralManager = models.Manager.from_queryset(ReferralQuerySet)
-TaskManager = models.Manager.from_queryset(TaskQuerySet)
+TaskManager = models.Manager.from_queryset(HouseholdChildQuerySet)
+HouseholdChildManager = models.Manager.from_queryset(HouseholdChildQuerySet)
+PlanManager = models.Manager.from_queryset(PlanQuerySet)

@@ -156,6 +156,11 @@ class Team(models.Model):
             "The four-digit postcode areas (PC4) the team covers; partners' signals are routed by them."
         ),
     )
+    plan_approval_required = models.BooleanField(
+        _("plans need the coordinator's approval"),
+        default=False,
+        help_text=_("When on, a worker asks the coordinator to approve each plan version."),
+    )
     target_groups = models.JSONField(_("target groups"), default=list, blank=True)
     aims = models.JSONField(_("aims"), default=list, blank=True)
 

@@ -5,9 +5,19 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from cases.models import Person
-from cases.tests.factories import HouseholdFactory, ReferralFactory, TaskFactory
+from cases.tests.factories import (
+    ActionFactory,
+    CaseReviewFactory,
+    GoalFactory,
+    HouseholdFactory,
+    NetworkMemberFactory,
+    PlanFactory,
+    ReferralFactory,
+    TaskFactory,
+    assessment_with_scores,
+)
 from wijkteam.db import trigger_name
-from wijkteam.history import HistoryBypassError, audited_models
+from wijkteam.history import HistoryBypassError, audited_models, history_tables
 
 AUDITED = audited_models()
 EXPECTED_AUDITED = {
@@ -70,7 +80,7 @@ def test_instance_changes_write_history_with_user_and_reason(client, world):
 
 
 def _history_tables():
-    return [model.history.model._meta.db_table for model in AUDITED]
+    return history_tables()
 
 
 @pytest.mark.django_db
@@ -91,6 +101,13 @@ def test_history_rows_cannot_be_changed_or_deleted(postgres_only, model, world):
     Person.objects.create(household=household, first_name="A", last_name="B", relation="other")
     ReferralFactory(team=world.team_a)
     TaskFactory(household=household)
+    goal = GoalFactory(plan=PlanFactory(household=household))
+    ActionFactory(plan=goal.plan, goal=goal, worker=world.worker_a)
+    NetworkMemberFactory(household=household)
+    assessment_with_scores(household.members.get(), world.worker_a, [3] * 13)
+    review = CaseReviewFactory(household=household)
+    review.workers.set([world.worker_a])
+    review.organisations.set([world.partner.organisation])
     table = connection.ops.quote_name(model.history.model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608

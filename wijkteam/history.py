@@ -44,6 +44,14 @@ def audited_models() -> list[type[models.Model]]:
     from simple_history.models import registered_models
 
     return sorted(
-        (m for m in registered_models.values() if not m._meta.abstract),
+        (m for m in registered_models.values() if not m._meta.abstract and not m._meta.auto_created),
         key=lambda m: m._meta.label,
     )
+
+
+def history_tables() -> list[str]:
+    """Every history table, the many-to-many ones (e.g. who attended a case review) included."""
+    from django.apps import apps
+    from simple_history.models import HistoricalChanges
+
+    return sorted(m._meta.db_table for m in apps.get_models() if issubclass(m, HistoricalChanges))

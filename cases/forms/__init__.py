@@ -1,6 +1,16 @@
 """Validation and layout of the case forms; no business rules (those are in cases/services)."""
 
 from cases.forms.households import DateInput, HouseholdForm, NewHouseholdForm, PersonForm
+from cases.forms.plans import (
+    ActionForm,
+    ApprovalForm,
+    AssessmentForm,
+    CaseReviewForm,
+    EvaluateForm,
+    GoalForm,
+    NetworkMemberForm,
+    PlanForm,
+)
 from cases.forms.referrals import (
     AcceptForm,
     AssignForm,
@@ -16,6 +26,14 @@ from cases.forms.referrals import (
 )
 
 __all__ = [
+    "ActionForm",
+    "ApprovalForm",
+    "AssessmentForm",
+    "CaseReviewForm",
+    "EvaluateForm",
+    "GoalForm",
+    "NetworkMemberForm",
+    "PlanForm",
     "AcceptForm",
     "AssignForm",
     "CloseForm",

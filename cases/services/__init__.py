@@ -9,6 +9,22 @@ from cases.services.households import (
     person_save,
     teams_editable_by,
 )
+from cases.services.plans import (
+    PlanConflict,
+    action_save,
+    assessment_record,
+    case_review_save,
+    default_instrument,
+    goal_save,
+    log_access,
+    network_member_save,
+    plan_decide_approval,
+    plan_evaluate,
+    plan_request_approval,
+    plan_start,
+    plan_update,
+    review_follow_up_to_plan,
+)
 from cases.services.referrals import (
     AlreadyDecided,
     assignable_workers,
@@ -30,6 +46,20 @@ from cases.services.referrals import (
 )
 
 __all__ = [
+    "PlanConflict",
+    "action_save",
+    "assessment_record",
+    "case_review_save",
+    "default_instrument",
+    "goal_save",
+    "log_access",
+    "network_member_save",
+    "plan_decide_approval",
+    "plan_evaluate",
+    "plan_request_approval",
+    "plan_start",
+    "plan_update",
+    "review_follow_up_to_plan",
     "EDITING_ROLES",
     "AlreadyDecided",
     "assignable_workers",

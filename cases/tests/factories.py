@@ -4,7 +4,21 @@ import random
 import factory
 from django.utils import timezone
 
-from cases.models import Household, Person, Referral, Task
+from cases.models import (
+    Action,
+    Assessment,
+    CaseReview,
+    Domain,
+    Goal,
+    Household,
+    Instrument,
+    NetworkMember,
+    Person,
+    Plan,
+    Referral,
+    Score,
+    Task,
+)
 from cases.services import first_contact_due
 from teams.tests.factories import OrganisationFactory, TeamFactory, UserFactory
 
@@ -76,3 +90,70 @@ class TaskFactory(factory.django.DjangoModelFactory):
 
     household = factory.SubFactory(HouseholdFactory)
     kind = Task.Kind.MATCH_CHECK
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    household = factory.SubFactory(HouseholdFactory)
+    family_view = "We willen rust in huis en dat de kinderen weer naar school gaan."
+    strengths = "Moeder zorgt goed voor de kinderen; oma helpt."
+    evaluation_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
+
+
+def zrm_domain(position: int = 1) -> Domain:
+    return Domain.objects.get(instrument__name="ZRM 2017", position=position)
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    plan = factory.SubFactory(PlanFactory)
+    domain = factory.LazyFunction(zrm_domain)
+    family_words = "Geen post meer die blijft liggen."
+
+
+class NetworkMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NetworkMember
+
+    household = factory.SubFactory(HouseholdFactory)
+    name = factory.Faker("name", locale="nl_NL")
+    kind = NetworkMember.Kind.FAMILY
+    family_agrees = True
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    """An open action for a worker (pass worker=...)."""
+
+    class Meta:
+        model = Action
+
+    plan = factory.SubFactory(PlanFactory)
+    what = factory.Sequence(lambda n: f"Afspraak {n} maken")
+    who = Action.Who.WORKER
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+
+
+def assessment_with_scores(person, by, scores: list[int], on=None) -> Assessment:
+    """An assessment of `person` with the given scores for the 13 domains, in domain order."""
+    assessment = Assessment.objects.create(
+        person=person,
+        instrument=Instrument.objects.get(name="ZRM 2017"),
+        assessed_on=on or timezone.localdate(),
+        assessed_by=by,
+    )
+    for domain, score in zip(Domain.objects.filter(instrument=assessment.instrument), scores, strict=True):
+        Score.objects.create(assessment=assessment, domain=domain, score=score)
+    return assessment
+
+
+class CaseReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseReview
+
+    household = factory.SubFactory(HouseholdFactory)
+    question = "Hoe krijgen we vader weer in beeld?"
+    follow_up = "Huisarts bellen\nSchool uitnodigen voor een gesprek"

@@ -8,6 +8,24 @@ from cases.views.households import (
     person_edit,
 )
 from cases.views.partner import partner_referral_list, partner_referral_send, partner_referral_status
+from cases.views.plans import (
+    action_done,
+    action_edit,
+    assessment_new,
+    assessments,
+    goal_edit,
+    household_history,
+    network_edit,
+    plan_approval,
+    plan_detail,
+    plan_edit,
+    plan_evaluate,
+    plan_print,
+    plan_start,
+    plan_version,
+    review_edit,
+    review_follow_up,
+)
 from cases.views.referrals import (
     referral_create,
     referral_decide,
@@ -18,6 +36,22 @@ from cases.views.referrals import (
 )
 
 __all__ = [
+    "action_done",
+    "action_edit",
+    "assessment_new",
+    "assessments",
+    "goal_edit",
+    "household_history",
+    "network_edit",
+    "plan_approval",
+    "plan_detail",
+    "plan_edit",
+    "plan_evaluate",
+    "plan_print",
+    "plan_start",
+    "plan_version",
+    "review_edit",
+    "review_follow_up",
     "household_create",
     "household_detail",
     "household_edit",

@@ -1,15 +1,16 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import services
+from cases import charts, services
 from cases.filters import HouseholdFilter
 from cases.forms import HouseholdForm, NewHouseholdForm, PersonForm, TaskDoneForm
-from cases.models import Household, Person, Referral, Task
+from cases.models import Action, Household, Person, Plan, Referral, Task
 from teams.models import Team
 from teams.roles import roles_of
 
@@ -52,11 +53,29 @@ def household_list(request):
         "my_tasks": Task.objects.visible_to(request.user)
         .filter(status=Task.Status.OPEN, household__lead_worker=request.user)
         .select_related("household")[:10],
+        "plans_to_look_at": _plans_to_look_at(request.user)[:10],
     }
     template = "cases/household_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
     return render(request, template, context)
+
+
+def _plans_to_look_at(user):
+    """Evaluations overdue on the lead worker's households (the coordinator: the whole team's),
+    and for the coordinator the plans waiting for approval."""
+    coordinating = services.coordinator_team_ids(user)
+    due = Q(evaluation_date__lt=timezone.localdate()) & (
+        Q(household__lead_worker=user) | Q(household__team_id__in=coordinating)
+    )
+    waiting = Q(approval=Plan.Approval.REQUESTED, household__team_id__in=coordinating)
+    return (
+        Plan.objects.visible_to(user)
+        .current()
+        .filter(due | waiting)
+        .select_related("household")
+        .order_by("evaluation_date", "id")
+    )
 
 
 def query_without_page(request) -> str:
@@ -66,7 +85,9 @@ def query_without_page(request) -> str:
 
 
 def household_detail(request, pk):
+    """The worker's desk: what to do next first, then the family, its plan and its history."""
     household = _visible_household(request, pk)
+    plan = household.plans.filter(status=Plan.Status.CURRENT).first()
     referrals = list(
         Referral.objects.visible_to(request.user)
         .filter(household=household)
@@ -82,6 +103,16 @@ def household_detail(request, pk):
         "match": len({r.sender_organisation_id for r in referrals if r.sender_organisation_id}) > 1,
         "open_tasks": household.tasks.filter(status=Task.Status.OPEN).select_related("referral"),
         "task_form": TaskDoneForm(),
+        "plan": plan,
+        "next_actions": plan.actions.filter(status=Action.Status.OPEN)
+        .select_related("person", "network_member", "worker", "organisation")
+        .order_by(F("due_date").asc(nulls_last=True), "id")[:5]
+        if plan
+        else [],
+        "network": household.network.select_related("organisation"),
+        "low_domains": charts.low_domains(household),
+        "reviews": household.reviews.all()[:5],
+        "next_url": household.get_absolute_url(),
     }
     return render(request, "cases/household_detail.html", context)
 
