@@ -1,5 +1,7 @@
 """Household pages: query counts, editing through services, read-only managers, forged posts."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -58,17 +60,18 @@ def _household_edit(household, **overrides):
 
 @pytest.mark.parametrize("count", [1, 50])
 def test_household_list_query_count_is_flat(client, django_assert_num_queries, world, count):
-    """The household list costs the same 11 queries for 1 household as for 50 (with signals, tasks)."""
+    """The household list costs the same 12 queries for 1 household as for 50 (with signals, tasks, plans)."""
     for household in _households(world.team_a, count):
         household.lead_worker = world.worker_a
         household.save()
         ReferralFactory(team=world.team_a, household=household, assigned_to=world.worker_a, status="assigned")
         TaskFactory(household=household)
+        PlanFactory(household=household, evaluation_date=datetime.date(2026, 1, 5))
     client.force_login(world.worker_a)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         # 1 session, 2 user, 3 positions (roles), 4 signals assigned to me, 5 my open tasks,
-        # 6 count, 7 households of the page, 8 members,
-        # 9-11 savepoint, session expiry refresh (idle timeout), release
+        # 6 plans to evaluate, 7 count, 8 households of the page, 9 members,
+        # 10-12 savepoint, session expiry refresh (idle timeout), release
         response = client.get(reverse("cases:household_list"))
     assert response.status_code == 200
     assert "Voor u" in response.text
