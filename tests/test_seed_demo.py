@@ -2,9 +2,10 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.urls import reverse
 
-from cases.models import Household, Person, Referral, ReferralDecision, Task
+from cases.models import Action, CaseReview, Household, Person, Plan, Referral, ReferralDecision, Task
 from teams.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
@@ -27,16 +28,19 @@ def _counts():
         Referral.objects.count(),
         ReferralDecision.objects.count(),
         Task.objects.count(),
+        Plan.objects.count(),
+        Action.history.count(),
     )
 
 
-def test_seed_demo_is_idempotent(demo):
+def test_seed_demo_builds_the_documented_world_once(demo):
+    """Households, signals in every state with an overdue one and a match, plans with ZRM;
+    a second run changes nothing."""
     before = _counts()
     call_command("seed_demo", allow_without_debug=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _counts() == before
-
-
-def test_seed_demo_builds_the_documented_world(demo):
+    _signals_in_every_state()
+    _plans_in_every_state()
     assert Household.objects.filter(team__name="Noord").count() == 40
     assert Household.objects.filter(team__name="Zuid").count() == 40
     assert Organisation.objects.filter(is_partner=True).values("sector").distinct().count() >= 10
@@ -44,8 +48,7 @@ def test_seed_demo_builds_the_documented_world(demo):
     assert Household.objects.filter(status="closed").exists()
 
 
-def test_seed_demo_has_signals_in_every_state(demo):
-    """Each team shows every state of a signal, an overdue one and a match with its task."""
+def _signals_in_every_state():
     for team in ("Noord", "Zuid"):
         signals = Referral.objects.filter(team__name=team)
         assert set(signals.values_list("status", flat=True)) >= {
@@ -64,31 +67,44 @@ def test_seed_demo_has_signals_in_every_state(demo):
     )
 
 
+def _plans_in_every_state():
+    assert not Household.objects.exclude(plans__status="current").exists()
+    assert Plan.objects.filter(status="evaluated").exists()
+    assert Plan.objects.evaluation_due().filter(household__lead_worker__username="worker.noord").exists()
+    assert Plan.objects.filter(approval="requested", household__team__name="Zuid").exists()
+    assert Action.objects.filter(who="network").exists() and Action.objects.filter(who="partner").exists()
+    persons = Person.objects.filter(assessments__isnull=False).annotate(n=Count("assessments"))
+    assert persons.filter(n__gte=2).exists()
+    assert CaseReview.objects.exists()
+
+
 def test_seed_demo_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
 
 
-@pytest.mark.parametrize(
-    "username, teams",
-    [
-        ("worker.noord", {"Noord"}),
-        ("worker.zuid", {"Zuid"}),
-        ("coordinator.noord", {"Noord"}),
-        ("coordinator.zuid", {"Zuid"}),
-        ("manager", {"Noord", "Zuid"}),
-        ("partner.school", set()),
-        ("admin", set()),
-    ],
-)
-def test_every_demo_account_logs_in_and_sees_its_teams_only(client, demo, username, teams):
-    response = client.post(reverse("account_login"), {"login": username, "password": "wijkteam-demo"})
-    assert response.status_code == 302, username
-    visible = Household.objects.visible_to(User.objects.get(username=username))
-    assert set(visible.values_list("team__name", flat=True)) == teams
-    page = client.get(reverse("cases:household_list"), {"status": ""})
-    if not teams:
-        assert page.status_code == 403, "no position, no household list"
-        return
-    assert page.context["page"].paginator.count == visible.count()
+DEMO_ACCOUNTS = {
+    "worker.noord": {"Noord"},
+    "worker.zuid": {"Zuid"},
+    "coordinator.noord": {"Noord"},
+    "coordinator.zuid": {"Zuid"},
+    "manager": {"Noord", "Zuid"},
+    "partner.school": set(),
+    "admin": set(),
+}
+
+
+def test_every_demo_account_logs_in_and_sees_its_teams_only(client, demo):
+    """One seed for all accounts (seeding is the slow part of these tests)."""
+    for username, teams in DEMO_ACCOUNTS.items():
+        client.logout()
+        response = client.post(reverse("account_login"), {"login": username, "password": "wijkteam-demo"})
+        assert response.status_code == 302, username
+        visible = Household.objects.visible_to(User.objects.get(username=username))
+        assert set(visible.values_list("team__name", flat=True)) == teams
+        page = client.get(reverse("cases:household_list"), {"status": ""})
+        if not teams:
+            assert page.status_code == 403, f"{username}: no position, no household list"
+            continue
+        assert page.context["page"].paginator.count == visible.count(), username

@@ -16,6 +16,7 @@ from faker import Faker
 from stdnum.nl import postcode as stdnum_postcode
 
 from cases import services
+from cases.management.demo_plans import seed_plans
 from cases.models import Household, Person, Referral
 from teams.models import Municipality, Organisation, Position, Sector, Team, User
 
@@ -116,6 +117,7 @@ class Command(BaseCommand):
             for index, (name, team) in enumerate(teams.items()):
                 self._households(team, users, seed=2026 + index, spec=TEAMS[name])
                 self._referrals(team, users, organisations, seed=2026 + index)
+                seed_plans(team, organisations, seed=2026 + index)
         self._print_accounts()
 
     def _municipality(self) -> Municipality:
@@ -148,6 +150,8 @@ class Command(BaseCommand):
                     "area_codes_year": 2026,
                     "target_groups": [Team.TargetGroup.NEIGHBOURHOOD, Team.TargetGroup.OLDER_PEOPLE],
                     "aims": [Team.Aim.PSYCHOSOCIAL, Team.Aim.PARTICIPATION],
+                    # Zuid shows the coordinator's approval of plans; Noord works without.
+                    "plan_approval_required": name == "Zuid",
                 },
             )
         return teams
