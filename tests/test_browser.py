@@ -8,7 +8,13 @@ import pytest
 from django.db import connections
 
 from cases.models import Referral
-from cases.tests.factories import HouseholdFactory, PersonFactory, ReferralFactory
+from cases.tests.factories import (
+    HouseholdFactory,
+    NetworkMemberFactory,
+    PersonFactory,
+    PlanFactory,
+    ReferralFactory,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -169,4 +175,45 @@ def test_partner_sends_a_signal_from_a_phone(live_server, browser_page, world):
     assert referral.team == world.team_a and referral.urgency == "urgent"
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, "no sideways scrolling on a phone"
+    assert blocked == []
+
+
+def test_worker_changes_the_plan_adds_an_action_scores_zrm_and_prints(live_server, browser_page, world):
+    """The worker's desk on a phone: plan, an action for the neighbour, a ZRM score, the print."""
+    household = HouseholdFactory(team=world.team_a, name="Familie Kaya", lead_worker=world.worker_a)
+    PersonFactory(household=household, first_name="Elif", last_name="Kaya")
+    PlanFactory(household=household)
+    NetworkMemberFactory(household=household, name="Buurman Piet", kind="friend_neighbour")
+    page = browser_page
+    blocked = _csp_watch(page)
+    _log_in(page, live_server, world.worker_a)
+    page.get_by_role("link", name="Familie Kaya").click()
+    page.get_by_role("link", name="Plan", exact=True).click()
+
+    page.get_by_role("link", name="Plan wijzigen").click()
+    page.get_by_label(re.compile(r"^\s*Wat goed gaat")).fill("Elif kookt elke dag voor de buren.")
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_text("Plan opgeslagen.").wait_for()
+    assert page.get_by_text("Elif kookt elke dag voor de buren.").is_visible()
+
+    page.get_by_role("link", name="Actie toevoegen").click()
+    page.get_by_label(re.compile(r"^\s*Wat\b")).fill("Samen naar de buurtkamer")
+    page.get_by_role("radio", name="Netwerklid").check()
+    page.get_by_role("combobox", name="Netwerklid").select_option(label="Buurman Piet")
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name=re.compile("Samen naar de buurtkamer")).wait_for()
+
+    page.goto(live_server.url + f"/households/{household.pk}/assessments/new/")
+    for select in page.locator("select[name^=score_]").all():
+        select.select_option("3")
+    page.locator("select[name^=score_]").first.select_option("1")
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_text("Zelfredzaamheid gescoord.").wait_for()
+    assert page.locator("svg circle").count() == 13
+    assert page.get_by_role("table").get_by_text("Financiën").is_visible()
+
+    page.goto(live_server.url + f"/households/{household.pk}/plan/print/")
+    page.get_by_role("heading", name="Ons plan: Familie Kaya").wait_for()
+    assert page.get_by_text("Samen naar de buurtkamer").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert blocked == []
