@@ -242,6 +242,36 @@ def test_one_tap_marks_an_action_done(client, world, plan, household):
     assert action.history.first().history_change_reason == "Actie gedaan"
 
 
+def test_done_never_redirects_to_another_site(client, world, plan, household):
+    action = ActionFactory(plan=plan, worker=world.worker_a)
+    client.force_login(world.worker_a)
+    response = client.post(url("action_done", household, action.pk), {"next_url": "https://evil.example/"})
+    assert response.url == url("plan_detail", household)
+
+
+def test_goals_are_added_and_reached(client, world, plan, household):
+    client.force_login(world.worker_a)
+    domain = zrm_domain(4)
+    response = client.post(
+        url("goal_add", household), {"domain": domain.pk, "family_words": "Een droog huis"}
+    )
+    assert response.status_code == 302
+    goal = plan.goals.get()
+    assert (goal.domain, goal.family_words, goal.achieved) == (domain, "Een droog huis", False)
+    client.post(
+        url("goal_edit", household, goal.pk),
+        {"domain": domain.pk, "family_words": "Een droog huis", "achieved": "on"},
+    )
+    goal.refresh_from_db()
+    assert goal.achieved
+    assert [h.history_change_reason for h in goal.history.order_by("history_date")] == [
+        "Doel toegevoegd",
+        "Doel gewijzigd",
+    ]
+    other_plan_goal = GoalFactory(plan=PlanFactory(household=HouseholdFactory(team=world.team_a)))
+    assert client.get(url("goal_edit", household, other_plan_goal.pk)).status_code == 404
+
+
 def test_a_professional_in_the_network_needs_an_organisation(client, world, household):
     client.force_login(world.worker_a)
     response = client.post(url("network_add", household), {"name": "Dr. Ali", "kind": "professional"})

@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -173,6 +174,14 @@ def plan_approval(request, pk):
     return redirect("cases:plan_detail", pk=household.pk)
 
 
+def _next_url(request, household) -> str:
+    """Back to where the user came from (the desk or the plan), never to another site."""
+    wanted = request.POST.get("next_url", "")
+    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+        return wanted
+    return reverse("cases:plan_detail", args=[household.pk])
+
+
 def _child_form_page(request, household, form, save, title):
     """GET shows the form; a valid POST saves through `save(obj)` and returns to the plan."""
     if request.method == "POST" and form.is_valid():
@@ -182,7 +191,7 @@ def _child_form_page(request, household, form, save, title):
             form.add_error(None, error)
         else:
             messages.success(request, _("Changes saved."))
-            return redirect(request.POST.get("next_url") or reverse("cases:plan_detail", args=[household.pk]))
+            return redirect(_next_url(request, household))
     return render(request, "cases/plan_form.html", {"form": form, "household": household, "title": title})
 
 
@@ -226,7 +235,7 @@ def action_done(request, pk, action_pk):
     action.status = Action.Status.DONE
     services.action_save(action=action, plan=plan, by=request.user, reason=_("Action done"))
     messages.success(request, _("Action done: %(what)s") % {"what": action.what})
-    return redirect(request.POST.get("next_url") or reverse("cases:plan_detail", args=[household.pk]))
+    return redirect(_next_url(request, household))
 
 
 @require_http_methods(["GET", "POST"])
