@@ -8,8 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases import zrm
 from cases.forms.households import DateInput
-from cases.models import Action, CaseReview, Domain, Goal, NetworkMember, Plan
+from cases.models import Action, CaseReview, Goal, NetworkMember, Plan
 from cases.services import lead_worker_choices
 from teams.models import Organisation
 
@@ -81,7 +82,7 @@ class GoalForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["domain"].queryset = Domain.objects.filter(instrument__name="ZRM 2017")
+        self.fields["domain"].queryset = zrm.domains()
         self.fields["domain"].empty_label = _("Choose a life domain")
         if self.instance.pk is None:
             del self.fields["achieved"]

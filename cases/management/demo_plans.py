@@ -9,8 +9,8 @@ import random
 
 from django.utils import timezone
 
-from cases import services
-from cases.models import Action, CaseReview, Domain, Goal, Household, NetworkMember, Plan
+from cases import services, zrm
+from cases.models import Action, CaseReview, Goal, Household, NetworkMember, Plan
 from teams.models import Position, Team
 
 FAMILY_VIEWS = [
@@ -71,7 +71,7 @@ def seed_plans(team: Team, organisations: dict, *, seed: int) -> None:
     coordinator = Position.objects.get(
         team=team, access_role="coordinator", user__username__startswith="coord"
     ).user
-    domains = {d.name: d for d in Domain.objects.filter(instrument__name="ZRM 2017")}
+    domains = {d.name: d for d in zrm.domains()}
     partners = [org for org in organisations.values() if org.is_partner]
     households = Household.objects.filter(team=team).select_related("lead_worker").prefetch_related("members")
     for number, household in enumerate(households):
@@ -156,7 +156,7 @@ def _goals_and_actions(plan, by, rng, number, domains, members, network, partner
 
 def _assessments(person, by, rng) -> None:
     """Two or three assessments a few months apart, most domains slowly improving."""
-    domain_ids = list(Domain.objects.filter(instrument__name="ZRM 2017").values_list("pk", flat=True))
+    domain_ids = list(zrm.domains().values_list("pk", flat=True))
     start = [rng.choice([1, 2, 2, 3, 3, 4]) for _ in domain_ids]
     count = rng.choice([2, 3])
     for index in range(count):

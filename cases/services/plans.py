@@ -14,12 +14,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import zrm
 from cases.models import (
     AccessEvent,
     Action,
     Assessment,
     CaseReview,
-    Domain,
     Goal,
     Household,
     Instrument,
@@ -33,7 +33,6 @@ from cases.services.referrals import coordinator_team_ids
 from teams.models import User
 
 PLAN_TEXT_FIELDS = ["family_view", "strengths", "worries", "earlier_help", "safety_plan", "evaluation_date"]
-DEFAULT_INSTRUMENT = "ZRM 2017"
 
 
 @dataclass
@@ -237,7 +236,7 @@ def network_member_save(*, member: NetworkMember, household: Household, by: User
 
 
 def default_instrument() -> Instrument:
-    return Instrument.objects.get(name=DEFAULT_INSTRUMENT)
+    return zrm.instrument()
 
 
 @transaction.atomic
@@ -248,7 +247,7 @@ def assessment_record(
     household = Household.objects.select_for_update().get(pk=person.household_id)
     check_may_edit(by, household)
     instrument = default_instrument()
-    domains = list(Domain.objects.filter(instrument=instrument))
+    domains = list(instrument.domains.all())
     missing = [d.name for d in domains if d.pk not in scores]
     if missing:
         raise ValidationError(

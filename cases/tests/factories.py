@@ -4,6 +4,7 @@ import random
 import factory
 from django.utils import timezone
 
+from cases import zrm
 from cases.models import (
     Action,
     Assessment,
@@ -11,7 +12,6 @@ from cases.models import (
     Domain,
     Goal,
     Household,
-    Instrument,
     NetworkMember,
     Person,
     Plan,
@@ -103,7 +103,7 @@ class PlanFactory(factory.django.DjangoModelFactory):
 
 
 def zrm_domain(position: int = 1) -> Domain:
-    return Domain.objects.get(instrument__name="ZRM 2017", position=position)
+    return zrm.domains().get(position=position)
 
 
 class GoalFactory(factory.django.DjangoModelFactory):
@@ -141,11 +141,11 @@ def assessment_with_scores(person, by, scores: list[int], on=None) -> Assessment
     """An assessment of `person` with the given scores for the 13 domains, in domain order."""
     assessment = Assessment.objects.create(
         person=person,
-        instrument=Instrument.objects.get(name="ZRM 2017"),
+        instrument=zrm.instrument(),
         assessed_on=on or timezone.localdate(),
         assessed_by=by,
     )
-    for domain, score in zip(Domain.objects.filter(instrument=assessment.instrument), scores, strict=True):
+    for domain, score in zip(zrm.domains(), scores, strict=True):
         Score.objects.create(assessment=assessment, domain=domain, score=score)
     return assessment
 

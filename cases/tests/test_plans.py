@@ -8,7 +8,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services
+from cases import services, zrm
 from cases.models import AccessEvent, Action, Assessment, Plan
 from cases.tests.factories import (
     ActionFactory,
@@ -283,10 +283,8 @@ def test_a_professional_in_the_network_needs_an_organisation(client, world, hous
 
 
 def zrm_post(person, scores, on=None):
-    from cases.models import Domain
-
     data = {"person": person.pk, "assessed_on": (on or timezone.localdate()).isoformat()}
-    for domain, score in zip(Domain.objects.filter(instrument__name="ZRM 2017"), scores, strict=True):
+    for domain, score in zip(zrm.domains(), scores, strict=True):
         data[f"score_{domain.pk}"] = score
         data[f"note_{domain.pk}"] = ""
     return data

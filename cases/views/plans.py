@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import charts, services
+from cases import charts, services, zrm
 from cases.forms import (
     ActionForm,
     ApprovalForm,
@@ -21,7 +21,7 @@ from cases.forms import (
     NetworkMemberForm,
     PlanForm,
 )
-from cases.models import AccessEvent, Action, Assessment, CaseReview, Domain, Household, Plan, Score
+from cases.models import AccessEvent, Action, Assessment, CaseReview, Household, Plan, Score
 from cases.services.referrals import coordinator_team_ids
 from cases.timeline import household_changes
 
@@ -276,7 +276,7 @@ def assessments(request, pk):
             )
         )
     )
-    domains = list(Domain.objects.filter(instrument__name=services.plans.DEFAULT_INSTRUMENT))
+    domains = list(zrm.domains())
     context = {
         "household": household,
         "people": [(person, charts.person_chart(person.assessments.all(), domains)) for person in people],
