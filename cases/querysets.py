@@ -1,13 +1,18 @@
 """Who may see which case data: the one scoping rule, and search on top of it."""
 
+import datetime
+
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from cases.validators import compact_postcode
 from teams.models import Position
 from wijkteam.history import AuditedQuerySet
 
 SEES_CLOSED_HOUSEHOLDS = [Position.AccessRole.COORDINATOR, Position.AccessRole.MANAGER]
+# "Before any contact": the lower bound of comparisons with a last contact that never happened.
+EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
 class HouseholdQuerySet(AuditedQuerySet):
@@ -29,6 +34,57 @@ class HouseholdQuerySet(AuditedQuerySet):
             Q(status=self.model.Status.OPEN, team_id__in=teams)
             | Q(status=self.model.Status.CLOSED, team_id__in=overseeing)
             | Q(status=self.model.Status.CLOSED, team_id__in=teams, lead_worker=user)
+        )
+
+    def with_contact_state(self) -> "HouseholdQuerySet":
+        """Annotate the last contact, the last successful one, their follow-up date and the
+        number of failed attempts since the last success (one query, subqueries per row)."""
+        from cases.models import Contact
+
+        contacts = Contact.objects.filter(household=OuterRef("pk")).order_by("-at", "-id")
+        failed = (
+            Contact.objects.filter(household=OuterRef("pk"), reached=False)
+            .filter(at__gt=Coalesce(OuterRef("last_reached_at"), Value(EPOCH)))
+            .order_by()
+            .values("household")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            last_contact_at=Subquery(contacts.values("at")[:1]),
+            last_reached_at=Subquery(contacts.filter(reached=True).values("at")[:1]),
+            next_follow_up=Subquery(contacts.values("follow_up_on")[:1]),
+        ).annotate(failed_in_a_row=Coalesce(Subquery(failed), 0))
+
+    def drifting(self, *, now=None) -> "HouseholdQuerySet":
+        """Open households drifting out of contact ("afhakers"), DOMAIN.md.
+
+        No successful contact for WIJKTEAM_DRIFT_DAYS (counted from registration when there was
+        never one), or WIJKTEAM_DRIFT_FAILED_ATTEMPTS failed attempts in a row. A household
+        leaves the list only by a successful contact or a follow-up decision made after the
+        last success, until that decision's revisit date.
+        """
+        from django.conf import settings
+        from django.utils import timezone
+
+        from cases.models import FollowUpDecision
+
+        now = now or timezone.now()
+        limit = now - datetime.timedelta(days=settings.WIJKTEAM_DRIFT_DAYS)
+        decided = FollowUpDecision.objects.filter(
+            household=OuterRef("pk"),
+            revisit_on__gt=timezone.localdate(now),
+            decided_at__gt=Coalesce(OuterRef("last_reached_at"), Value(EPOCH)),
+        )
+        return (
+            self.filter(status=self.model.Status.OPEN)
+            .with_contact_state()
+            .annotate(out_of_contact_since=Coalesce("last_reached_at", "created_at"))
+            .filter(
+                Q(out_of_contact_since__lt=limit)
+                | Q(failed_in_a_row__gte=settings.WIJKTEAM_DRIFT_FAILED_ATTEMPTS)
+            )
+            .exclude(Exists(decided))
         )
 
     def search(self, text: str) -> "HouseholdQuerySet":
@@ -123,9 +179,24 @@ class PlanQuerySet(HouseholdChildQuerySet):
         return self.current().filter(evaluation_date__lt=on or timezone.localdate())
 
 
+class ContactQuerySet(HouseholdChildQuerySet):
+    pass
+
+
+class SafetyWarningQuerySet(HouseholdChildQuerySet):
+    def active(self, on=None) -> "SafetyWarningQuerySet":
+        """Warnings in force on a date (today by default)."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.filter(Q(active_until__isnull=True) | Q(active_until__gt=on), active_from__lte=on)
+
+
 HouseholdManager = models.Manager.from_queryset(HouseholdQuerySet)
 PersonManager = models.Manager.from_queryset(PersonQuerySet)
 ReferralManager = models.Manager.from_queryset(ReferralQuerySet)
 TaskManager = models.Manager.from_queryset(HouseholdChildQuerySet)
 HouseholdChildManager = models.Manager.from_queryset(HouseholdChildQuerySet)
 PlanManager = models.Manager.from_queryset(PlanQuerySet)
+ContactManager = models.Manager.from_queryset(ContactQuerySet)
+SafetyWarningManager = models.Manager.from_queryset(SafetyWarningQuerySet)

@@ -36,6 +36,16 @@ urlpatterns = [
         views.review_follow_up,
         name="review_follow_up",
     ),
+    # On the road: contacts, safety warnings, households out of contact, closing.
+    path("households/<uuid:pk>/contacts/new/", views.contact_new, name="contact_add"),
+    path("households/<uuid:pk>/warnings/new/", views.warning_add, name="warning_add"),
+    path("households/<uuid:pk>/warnings/<int:warning_pk>/end/", views.warning_end, name="warning_end"),
+    path("households/<uuid:pk>/follow-up/", views.follow_up_decide, name="follow_up_decide"),
+    path("households/<uuid:pk>/close/", views.household_close, name="household_close"),
+    path("households/<uuid:pk>/reopen/", views.household_reopen, name="household_reopen"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("follow-up/", views.follow_up_list, name="follow_up_list"),
+    path("outreach/", views.outreach_figures, name="outreach_figures"),
     path("tasks/<int:pk>/done/", views.task_complete, name="task_complete"),
     # Coordinators (managers read along): the triage queue and the signal page.
     path("referrals/", views.referral_queue, name="referral_queue"),

@@ -8,11 +8,14 @@ from cases.models import Person
 from cases.tests.factories import (
     ActionFactory,
     CaseReviewFactory,
+    ContactFactory,
+    FollowUpDecisionFactory,
     GoalFactory,
     HouseholdFactory,
     NetworkMemberFactory,
     PlanFactory,
     ReferralFactory,
+    SafetyWarningFactory,
     TaskFactory,
     assessment_with_scores,
 )
@@ -108,6 +111,11 @@ def test_history_rows_cannot_be_changed_or_deleted(postgres_only, model, world):
     review = CaseReviewFactory(household=household)
     review.workers.set([world.worker_a])
     review.organisations.set([world.partner.organisation])
+    contact = ContactFactory(household=household, recorded_by=world.worker_a)
+    contact.workers.set([world.worker_a])
+    contact.persons.set(household.members.all())
+    SafetyWarningFactory(household=household, recorded_by=world.worker_a)
+    FollowUpDecisionFactory(household=household, decided_by=world.worker_a)
     table = connection.ops.quote_name(model.history.model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608

@@ -169,6 +169,10 @@ WIJKTEAM_FIRST_CONTACT_DAYS = {
 }
 WIJKTEAM_MATCH_PERIOD_DAYS = int(os.environ.get("WIJKTEAM_MATCH_PERIOD_DAYS", "365"))
 WIJKTEAM_PARTNER_SIGNALS_PER_HOUR = int(os.environ.get("WIJKTEAM_PARTNER_SIGNALS_PER_HOUR", "30"))
+# Outreach (cases/querysets.py, drifting): a household is out of contact after this many days
+# without a successful contact, or this many failed attempts in a row.
+WIJKTEAM_DRIFT_DAYS = int(os.environ.get("WIJKTEAM_DRIFT_DAYS", "30"))
+WIJKTEAM_DRIFT_FAILED_ATTEMPTS = int(os.environ.get("WIJKTEAM_DRIFT_FAILED_ATTEMPTS", "3"))
 
 # --- Sessions and cookies -------------------------------------------------------------------
 SESSION_COOKIE_AGE = 30 * 60

@@ -13,8 +13,10 @@ def home(request):
     roles = roles_of(request.user)
     if roles.is_coordinator:
         return redirect("cases:referral_queue")
-    if roles.is_team_member:
+    if roles.is_manager:
         return redirect("cases:household_list")
+    if roles.is_team_member:
+        return redirect("cases:caseload")
     if roles.is_partner_reporter:
         return redirect("cases:partner_referral_list")
     return render(request, "home.html", {"roles": roles})

@@ -1,6 +1,15 @@
 """Validation and layout of the case forms; no business rules (those are in cases/services)."""
 
 from cases.forms.households import DateInput, HouseholdForm, NewHouseholdForm, PersonForm
+from cases.forms.outreach import (
+    QUICK,
+    CloseHouseholdForm,
+    ContactForm,
+    FollowUpDecisionForm,
+    ReopenForm,
+    SafetyWarningForm,
+    WarningEndForm,
+)
 from cases.forms.plans import (
     ActionForm,
     ApprovalForm,
@@ -26,6 +35,13 @@ from cases.forms.referrals import (
 )
 
 __all__ = [
+    "QUICK",
+    "CloseHouseholdForm",
+    "ContactForm",
+    "FollowUpDecisionForm",
+    "ReopenForm",
+    "SafetyWarningForm",
+    "WarningEndForm",
     "ActionForm",
     "ApprovalForm",
     "AssessmentForm",

@@ -1,6 +1,7 @@
 """The case record: households and people, signals and their decisions, the plan around them."""
 
-from cases.models.household import Household, Person
+from cases.models.household import EndResult, Household, Person
+from cases.models.outreach import Contact, FollowUpDecision, SafetyWarning
 from cases.models.plan import (
     AccessEvent,
     Action,
@@ -16,6 +17,10 @@ from cases.models.plan import (
 from cases.models.referral import Referral, ReferralDecision, Task
 
 __all__ = [
+    "Contact",
+    "EndResult",
+    "FollowUpDecision",
+    "SafetyWarning",
     "AccessEvent",
     "Action",
     "Assessment",

@@ -17,6 +17,19 @@ from cases.querysets import HouseholdManager, PersonManager
 from cases.validators import format_postcode, validate_buurt_code, validate_wijk_code
 
 
+class EndResult(models.TextChoices):
+    """The closed list of end results (DOMAIN.md, after VNG's early-signalling standard)."""
+
+    NO_CONTACT = "no_contact", _("No contact possible")
+    NO_RESPONSE = "no_response", _("No response after earlier contact")
+    OTHER_TRAJECTORY = "other_trajectory", _("Resident already has another ongoing trajectory")
+    WITHOUT_CONTACT = "without_contact", _("Referral without contact (bemoeizorg)")
+    QUICK_FIX = "quick_fix", _("Quick fix")
+    CONTINUED_FINANCIAL = "continued_financial", _("Continued help (financial)")
+    CONTINUED_OTHER = "continued_other", _("Continued help (non-financial)")
+    HANDED_OVER = "handed_over", _("Handed over to another organisation")
+
+
 class Household(models.Model):
     """A household (huishouden, gezin) with one address and at most one lead worker."""
 
@@ -73,6 +86,15 @@ class Household(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    end_result = models.CharField(_("end result"), max_length=20, choices=EndResult.choices, blank=True)
+    handed_over_to = models.ForeignKey(
+        "teams.Organisation",
+        verbose_name=_("handed over to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = HouseholdManager()
     history = HistoricalRecords()

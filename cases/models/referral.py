@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from cases import workflow
 from cases.fields import BSNField, PostcodeField
+from cases.models.household import EndResult
 from cases.querysets import ReferralManager, TaskManager
 from wijkteam.history import AuditedQuerySet
 
@@ -62,17 +63,7 @@ class Referral(models.Model):
         NO_MANDATE = "no_mandate", _("No mandate or legal basis to act")
         OTHER = "other", _("Other")
 
-    class EndResult(models.TextChoices):
-        """The closed list of end results (DOMAIN.md, after VNG's early-signalling standard)."""
-
-        NO_CONTACT = "no_contact", _("No contact possible")
-        NO_RESPONSE = "no_response", _("No response after earlier contact")
-        OTHER_TRAJECTORY = "other_trajectory", _("Resident already has another ongoing trajectory")
-        WITHOUT_CONTACT = "without_contact", _("Referral without contact (bemoeizorg)")
-        QUICK_FIX = "quick_fix", _("Quick fix")
-        CONTINUED_FINANCIAL = "continued_financial", _("Continued help (financial)")
-        CONTINUED_OTHER = "continued_other", _("Continued help (non-financial)")
-        HANDED_OVER = "handed_over", _("Handed over to another organisation")
+    EndResult = EndResult
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(

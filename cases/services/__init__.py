@@ -9,6 +9,14 @@ from cases.services.households import (
     person_save,
     teams_editable_by,
 )
+from cases.services.outreach import (
+    contact_log,
+    follow_up_decide,
+    household_close,
+    household_reopen,
+    warning_end,
+    warning_record,
+)
 from cases.services.plans import (
     PlanConflict,
     action_save,
@@ -46,6 +54,12 @@ from cases.services.referrals import (
 )
 
 __all__ = [
+    "contact_log",
+    "follow_up_decide",
+    "household_close",
+    "household_reopen",
+    "warning_end",
+    "warning_record",
     "PlanConflict",
     "action_save",
     "assessment_record",

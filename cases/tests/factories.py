@@ -9,13 +9,16 @@ from cases.models import (
     Action,
     Assessment,
     CaseReview,
+    Contact,
     Domain,
+    FollowUpDecision,
     Goal,
     Household,
     NetworkMember,
     Person,
     Plan,
     Referral,
+    SafetyWarning,
     Score,
     Task,
 )
@@ -157,3 +160,36 @@ class CaseReviewFactory(factory.django.DjangoModelFactory):
     household = factory.SubFactory(HouseholdFactory)
     question = "Hoe krijgen we vader weer in beeld?"
     follow_up = "Huisarts bellen\nSchool uitnodigen voor een gesprek"
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    """A failed home visit an hour ago (pass recorded_by=...)."""
+
+    class Meta:
+        model = Contact
+
+    household = factory.SubFactory(HouseholdFactory)
+    kind = Contact.Kind.HOME_VISIT
+    at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+    reached = False
+
+
+class SafetyWarningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SafetyWarning
+
+    household = factory.SubFactory(HouseholdFactory)
+    incident = SafetyWarning.Incident.VERBAL
+    description = "Schreeuwde en sloeg de deur dicht."
+    advice = ["in_pairs"]
+
+
+class FollowUpDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUpDecision
+
+    household = factory.SubFactory(HouseholdFactory)
+    kind = FollowUpDecision.Kind.TRY_AGAIN
+    next_kind = Contact.Kind.LETTER
+    revisit_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+    note = "Een brief sturen en 's avonds langs."

@@ -7,6 +7,17 @@ from cases.views.households import (
     household_list,
     person_edit,
 )
+from cases.views.outreach import (
+    caseload,
+    contact_new,
+    follow_up_decide,
+    follow_up_list,
+    household_close,
+    household_reopen,
+    outreach_figures,
+    warning_add,
+    warning_end,
+)
 from cases.views.partner import partner_referral_list, partner_referral_send, partner_referral_status
 from cases.views.plans import (
     action_done,
@@ -36,6 +47,15 @@ from cases.views.referrals import (
 )
 
 __all__ = [
+    "caseload",
+    "contact_new",
+    "follow_up_decide",
+    "follow_up_list",
+    "household_close",
+    "household_reopen",
+    "outreach_figures",
+    "warning_add",
+    "warning_end",
     "action_done",
     "action_edit",
     "assessment_new",

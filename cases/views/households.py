@@ -11,6 +11,7 @@ from cases import charts, services
 from cases.filters import HouseholdFilter
 from cases.forms import HouseholdForm, NewHouseholdForm, PersonForm, TaskDoneForm
 from cases.models import Action, Household, Person, Plan, Referral, Task
+from cases.views.outreach import active_warnings, contacts_context
 from teams.models import Team
 from teams.roles import roles_of
 
@@ -113,6 +114,8 @@ def household_detail(request, pk):
         "low_domains": charts.low_domains(household),
         "reviews": household.reviews.all()[:5],
         "next_url": household.get_absolute_url(),
+        "warnings": active_warnings(household),
+        **contacts_context(request, household),
     }
     return render(request, "cases/household_detail.html", context)
 

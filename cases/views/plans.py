@@ -21,7 +21,7 @@ from cases.forms import (
     NetworkMemberForm,
     PlanForm,
 )
-from cases.models import AccessEvent, Action, Assessment, CaseReview, Household, Plan, Score
+from cases.models import AccessEvent, Action, Assessment, CaseReview, Household, Plan, SafetyWarning, Score
 from cases.services.referrals import coordinator_team_ids
 from cases.timeline import household_changes
 
@@ -77,6 +77,7 @@ def plan_detail(request, pk):
             "is_coordinator": household.team_id in coordinator_team_ids(request.user),
             "versions": list(household.plans.exclude(status=Plan.Status.CURRENT).order_by("-number")),
             "approval_form": ApprovalForm(),
+            "warnings": SafetyWarning.objects.filter(household=household).active(),
         }
     )
     return render(request, "cases/plan_detail.html", context)

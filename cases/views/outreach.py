@@ -1,0 +1,306 @@
+"""The worker on the road: the caseload, logging contacts, safety warnings, the follow-up list,
+closing households, and the team's outreach figures.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import figures, services
+from cases.forms import (
+    QUICK,
+    CloseHouseholdForm,
+    ContactForm,
+    FollowUpDecisionForm,
+    ReopenForm,
+    SafetyWarningForm,
+    WarningEndForm,
+)
+from cases.models import Contact, Household, Plan, Referral, SafetyWarning
+from cases.querysets import EPOCH
+from cases.views.plans import _editable_household
+from teams.models import Position, User
+from teams.roles import roles_of
+
+TIMELINE_LENGTH = 20
+
+
+def active_warnings(household: Household) -> list[SafetyWarning]:
+    return list(SafetyWarning.objects.filter(household=household).active())
+
+
+def contacts_context(request, household: Household, form: ContactForm | None = None) -> dict:
+    """The household's contact timeline and the quick-log form (the `contacts` partial)."""
+    can_edit = household.team_id in services.teams_editable_by(request.user)
+    if form is None and can_edit and household.status == Household.Status.OPEN:
+        form = ContactForm(household=household, user=request.user)
+    return {
+        "household": household,
+        "contact_form": form,
+        "quick_buttons": [(code, label) for code, (_kind, _reached, label) in QUICK.items()],
+        "contacts": household.contacts.prefetch_related("workers", "persons").order_by("-at", "-id")[
+            :TIMELINE_LENGTH
+        ],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def contact_new(request, pk):
+    """Log a contact attempt. From the caseload (htmx) the row shows the result; from the
+    household page the timeline updates in place; without JavaScript the page reloads."""
+    household = _editable_household(request, pk)
+    from_caseload = request.GET.get("from") == "caseload" or request.POST.get("from") == "caseload"
+    form = ContactForm(
+        request.POST if request.method == "POST" else None,
+        household=household,
+        user=request.user,
+        quick=request.POST.get("quick"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.contact_log(
+                contact=form.save(commit=False),
+                household=household,
+                by=request.user,
+                workers=form.cleaned_data["workers"],
+                persons=form.cleaned_data["persons"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            message = _("Logged: %(contact)s") % {
+                "contact": f"{contact} · " + (_("reached") if contact.reached else _("not reached"))
+            }
+            if request.htmx and from_caseload:
+                return render(
+                    request, "cases/caseload.html#logged", {"household": household, "message": message}
+                )
+            if request.htmx:
+                context = contacts_context(request, household)
+                context["logged"] = message
+                return render(request, "cases/household_detail.html#contacts", context)
+            messages.success(request, message)
+            return redirect(household)
+    if from_caseload:
+        context = {
+            "household": household,
+            "contact_form": form,
+            "warnings": active_warnings(household),
+            "target": f"quick-{household.pk}",
+        }
+        context["quick_buttons"] = [(code, label) for code, (_kind, _reached, label) in QUICK.items()]
+        return render(request, "cases/caseload.html#quick_form", context)
+    context = contacts_context(request, household, form)
+    context["warnings"] = active_warnings(household)
+    if request.htmx:
+        return render(request, "cases/household_detail.html#contacts", context)
+    return render(request, "cases/contact_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def warning_add(request, pk):
+    household = _editable_household(request, pk)
+    form = SafetyWarningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.warning_record(warning=form.save(commit=False), household=household, by=request.user)
+        messages.success(request, _("Safety warning recorded. Everyone who opens this household sees it."))
+        return redirect(household)
+    return render(
+        request, "cases/plan_form.html", {"form": form, "household": household, "title": _("Safety warning")}
+    )
+
+
+@require_POST
+def warning_end(request, pk, warning_pk):
+    household = _editable_household(request, pk)
+    warning = get_object_or_404(household.safety_warnings, pk=warning_pk)
+    form = WarningEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.warning_end(warning=warning, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Safety warning ended."))
+    else:
+        messages.error(request, _("Say why the warning ends."))
+    return redirect(household)
+
+
+def _worker_choice(request) -> tuple[User, list[int], dict]:
+    """Whose caseload: one's own, or for a coordinator any worker of their teams."""
+    coordinating = services.coordinator_team_ids(request.user)
+    worker = request.user
+    sizes = {}
+    if coordinating:
+        wanted = request.GET.get("worker")
+        team_workers = services.lead_worker_choices(coordinating)
+        if wanted and wanted.isdigit():
+            worker = get_object_or_404(team_workers, pk=int(wanted))
+        sizes = {
+            "workers": team_workers.annotate(
+                open_households=figures.open_caseload_count(),
+            ).order_by("first_name", "last_name")
+        }
+    return worker, coordinating, sizes
+
+
+CASELOAD_ORDER = {
+    "next": [F("next_follow_up").asc(nulls_last=True), "name"],
+    "name": ["name"],
+    "last": [F("last_contact_at").asc(nulls_first=True), "name"],
+}
+
+
+def caseload(request):
+    """The worker's start page: my households, what is planned and what is late."""
+    roles = roles_of(request.user)
+    if not roles.is_team_member:
+        raise PermissionDenied
+    worker, coordinating, sizes = _worker_choice(request)
+    today = timezone.localdate()
+    households = (
+        Household.objects.visible_to(request.user)
+        .filter(lead_worker=worker, status=Household.Status.OPEN)
+        .with_contact_state()
+        .annotate(
+            warning=Exists(SafetyWarning.objects.filter(household=OuterRef("pk")).active()),
+            evaluation_due=Exists(
+                Plan.objects.current().filter(household=OuterRef("pk"), evaluation_date__lt=today)
+            ),
+            new_assignment=Exists(
+                Referral.objects.filter(
+                    household=OuterRef("pk"), assigned_to=worker, status=Referral.Status.ASSIGNED
+                ).filter(received_at__gt=Coalesce(OuterRef("last_contact_at"), Value(EPOCH)))
+            ),
+        )
+        .prefetch_related(
+            Prefetch("safety_warnings", queryset=SafetyWarning.objects.active(), to_attr="active_warnings")
+        )
+    )
+    if request.GET.get("only") == "late":
+        households = households.filter(Q(next_follow_up__lt=today) | Q(evaluation_due=True))
+    elif request.GET.get("only") == "warning":
+        households = households.filter(warning=True)
+    order = request.GET.get("order") if request.GET.get("order") in CASELOAD_ORDER else "next"
+    households = list(households.order_by(*CASELOAD_ORDER[order])[:300])
+    context = {
+        "worker": worker,
+        "households": households,
+        "today": today,
+        "order": order,
+        "only": request.GET.get("only", ""),
+        "drifting_count": Household.objects.visible_to(request.user)
+        .filter(lead_worker=worker)
+        .drifting()
+        .count(),
+        **sizes,
+    }
+    return render(request, "cases/caseload.html", context)
+
+
+def follow_up_list(request):
+    """Households drifting out of contact, for their lead worker and the coordinator, until
+    someone decides (or a contact succeeds)."""
+    roles = roles_of(request.user)
+    if not roles.is_team_member:
+        raise PermissionDenied
+    coordinating = services.coordinator_team_ids(request.user)
+    scope = Q(lead_worker=request.user) | Q(team_id__in=coordinating)
+    households = (
+        Household.objects.visible_to(request.user)
+        .filter(scope)
+        .drifting()
+        .select_related("lead_worker")
+        .prefetch_related(
+            Prefetch(
+                "contacts", queryset=Contact.objects.order_by("-at", "-id")[:3], to_attr="last_attempts"
+            ),
+            Prefetch("safety_warnings", queryset=SafetyWarning.objects.active(), to_attr="active_warnings"),
+        )
+        .order_by(F("out_of_contact_since").asc(), "name")
+    )
+    return render(
+        request,
+        "cases/follow_up_list.html",
+        {"households": list(households[:300]), "form": FollowUpDecisionForm(), "today": timezone.localdate()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def follow_up_decide(request, pk):
+    household = _editable_household(request, pk)
+    form = FollowUpDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.follow_up_decide(decision=form.save(commit=False), household=household, by=request.user)
+        messages.success(request, _("Decision recorded for %(household)s.") % {"household": household})
+        return redirect("cases:follow_up_list")
+    return render(
+        request,
+        "cases/plan_form.html",
+        {"form": form, "household": household, "title": _("Decide about contact"), "plain_form": True},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def household_close(request, pk):
+    household = _editable_household(request, pk)
+    form = CloseHouseholdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_close(household=household, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Household closed."))
+            return redirect(household)
+    return render(
+        request,
+        "cases/plan_form.html",
+        {"form": form, "household": household, "title": _("Close the household")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def household_reopen(request, pk):
+    household = _editable_household(request, pk)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_reopen(
+                household=household, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Household reopened."))
+            return redirect(household)
+    return render(
+        request,
+        "cases/plan_form.html",
+        {"form": form, "household": household, "title": _("Reopen the household")},
+    )
+
+
+def outreach_figures(request):
+    """Attempts per kind, share reached, time to first contact, evening and weekend share."""
+    roles = roles_of(request.user)
+    team_ids = [
+        team_id
+        for team_id, held in roles.by_team.items()
+        if held & {Position.AccessRole.COORDINATOR, Position.AccessRole.MANAGER}
+    ]
+    if not team_ids:
+        raise PermissionDenied
+    days = int(request.GET.get("days")) if request.GET.get("days", "").isdigit() else 90
+    days = min(max(days, 7), 730)
+    context = figures.outreach(team_ids=team_ids, days=days)
+    context.update(
+        {"days": days, "periods": [30, 90, 365], "team_names": [roles.team_names[t] for t in team_ids]}
+    )
+    return render(request, "cases/outreach_figures.html", context)
