@@ -5,7 +5,18 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.urls import reverse
 
-from cases.models import Action, CaseReview, Household, Person, Plan, Referral, ReferralDecision, Task
+from cases.models import (
+    Action,
+    CaseReview,
+    Contact,
+    Household,
+    Person,
+    Plan,
+    Referral,
+    ReferralDecision,
+    SafetyWarning,
+    Task,
+)
 from teams.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +41,7 @@ def _counts():
         Task.objects.count(),
         Plan.objects.count(),
         Action.history.count(),
+        Contact.objects.count(),
     )
 
 
@@ -41,6 +53,7 @@ def test_seed_demo_builds_the_documented_world_once(demo):
     assert _counts() == before
     _signals_in_every_state()
     _plans_in_every_state()
+    _contacts()
     assert Household.objects.filter(team__name="Noord").count() == 40
     assert Household.objects.filter(team__name="Zuid").count() == 40
     assert Organisation.objects.filter(is_partner=True).values("sector").distinct().count() >= 10
@@ -65,6 +78,17 @@ def _signals_in_every_state():
     assert Referral.objects.filter(sender_organisation__name="OBS De Regenboog").exists(), (
         "partner.school has signals"
     )
+
+
+def _contacts():
+    """Contact histories: most reached, some drifting out of contact, one warning per team."""
+    for team in ("Noord", "Zuid"):
+        households = Household.objects.filter(team__name=team)
+        assert households.drifting().exists()
+        assert households.filter(contacts__reached=True).exists()
+        assert SafetyWarning.objects.filter(household__team__name=team).active().count() == 1
+    worker = User.objects.get(username="worker.noord")
+    assert Household.objects.visible_to(worker).filter(lead_worker=worker).drifting().exists()
 
 
 def _plans_in_every_state():

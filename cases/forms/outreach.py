@@ -40,9 +40,14 @@ class ContactForm(forms.ModelForm):
 
     def __init__(self, *args, household, user, quick=None, **kwargs):
         if quick in QUICK and args and args[0] is not None:
+            # A quick button logs "now, by me" unless the details say otherwise.
             data = args[0].copy()
             data["kind"], reached, _label = QUICK[quick]
             data["reached"] = "on" if reached else ""
+            if not data.get("at"):
+                data["at"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+            if not data.getlist("workers"):
+                data.setlist("workers", [str(user.pk)])
             args = (data, *args[1:])
         super().__init__(*args, **kwargs)
         self.fields["at"].input_formats = ["%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M"]

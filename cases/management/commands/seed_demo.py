@@ -16,6 +16,7 @@ from faker import Faker
 from stdnum.nl import postcode as stdnum_postcode
 
 from cases import services
+from cases.management.demo_outreach import seed_contacts
 from cases.management.demo_plans import seed_plans
 from cases.models import Household, Person, Referral
 from teams.models import Municipality, Organisation, Position, Sector, Team, User
@@ -118,6 +119,7 @@ class Command(BaseCommand):
                 self._households(team, users, seed=2026 + index, spec=TEAMS[name])
                 self._referrals(team, users, organisations, seed=2026 + index)
                 seed_plans(team, organisations, seed=2026 + index)
+                seed_contacts(team, seed=2026 + index)
         self._print_accounts()
 
     def _municipality(self) -> Municipality:
