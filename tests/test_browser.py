@@ -14,6 +14,7 @@ from cases.tests.factories import (
     PersonFactory,
     PlanFactory,
     ReferralFactory,
+    SafetyWarningFactory,
 )
 
 CHROMIUM = "/usr/bin/chromium"
@@ -215,5 +216,31 @@ def test_worker_changes_the_plan_adds_an_action_scores_zrm_and_prints(live_serve
     page.goto(live_server.url + f"/households/{household.pk}/plan/print/")
     page.get_by_role("heading", name="Ons plan: Familie Kaya").wait_for()
     assert page.get_by_text("Samen naar de buurtkamer").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert blocked == []
+
+
+def test_doorstep_attempt_in_three_taps_from_the_caseload(live_server, browser_page, world):
+    """On a phone: caseload → 'Contact vastleggen' → 'Niet thuis, kaartje achtergelaten'."""
+    household = HouseholdFactory(team=world.team_a, name="Familie Demir", lead_worker=world.worker_a)
+    SafetyWarningFactory(household=household, recorded_by=world.coordinator_a, advice=["in_pairs"])
+    page = browser_page
+    blocked = _csp_watch(page)
+    _log_in(page, live_server, world.worker_a)
+    page.get_by_role("heading", name="Mijn caseload").wait_for()
+    page.evaluate("window.notReloaded = true")
+
+    taps = 0
+    page.get_by_role("link", name="Contact vastleggen Familie Demir").click()
+    taps += 1
+    assert page.get_by_text("Met z'n tweeën op bezoek").first.is_visible(), "the warning is next to the visit"
+    page.get_by_role("button", name="Niet thuis, kaartje achtergelaten").click()
+    taps += 1
+    page.get_by_text("Vastgelegd: Kaartje of briefje achtergelaten").wait_for()
+
+    assert taps <= 3
+    assert page.evaluate("window.notReloaded") is True, "no full page load"
+    contact = household.contacts.get()
+    assert (contact.kind, contact.reached) == ("card_left", False)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert blocked == []
