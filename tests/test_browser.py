@@ -74,6 +74,9 @@ def test_worker_logs_in_opens_a_household_and_logs_out(live_server, browser_page
     page.get_by_label("Wachtwoord").fill("wijkteam-demo-browser")
     page.get_by_role("button", name="Inloggen").click()
 
+    page.get_by_role("heading", name="Mijn caseload").wait_for()  # a worker starts on the caseload
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("link", name="Huishoudens").click()
     page.get_by_role("heading", name="Huishoudens").wait_for()
     assert page.get_by_text("Familie Visser").is_visible()
     assert page.get_by_text("Familie Verborgen").count() == 0
@@ -188,7 +191,7 @@ def test_worker_changes_the_plan_adds_an_action_scores_zrm_and_prints(live_serve
     page = browser_page
     blocked = _csp_watch(page)
     _log_in(page, live_server, world.worker_a)
-    page.get_by_role("link", name="Familie Kaya").click()
+    page.get_by_role("link", name="Familie Kaya", exact=True).click()
     page.get_by_role("link", name="Plan", exact=True).click()
 
     page.get_by_role("link", name="Plan wijzigen").click()
