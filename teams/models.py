@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -118,8 +118,14 @@ class Organisation(models.Model):
         return self.name
 
 
+class SupportGroup(models.TextChoices):
+    INTERVISION = "intervision", _("Intervision")
+    CASE_CONSULTATION = "case_consultation", _("Case consultation")
+    BOTH = "both", _("Intervision and case consultation")
+
+
 class Team(models.Model):
-    """A neighbourhood team. The mandates issue completes the profile."""
+    """A neighbourhood team and its profile: for whom, to what end, with whom, funded by whom."""
 
     class TargetGroup(models.TextChoices):
         OLDER_PEOPLE = "older_people", _("Older people")
@@ -162,10 +168,26 @@ class Team(models.Model):
         help_text=_("When on, a worker asks the coordinator to approve each plan version."),
     )
     target_groups = models.JSONField(_("target groups"), default=list, blank=True)
+    target_groups_other = models.CharField(_("other target group"), max_length=200, blank=True)
     aims = models.JSONField(_("aims"), default=list, blank=True)
+    aims_other = models.CharField(_("other aim"), max_length=200, blank=True)
+    participating_organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("participating organisations"), blank=True, related_name="teams_joined"
+    )
+    funders = models.CharField(
+        _("funded by"), max_length=300, blank=True, help_text=_("E.g. Gemeente Zwolle (Wmo).")
+    )
+    funded_from = models.DateField(_("funded from"), null=True, blank=True)
+    funded_until = models.DateField(_("funded until"), null=True, blank=True)
+    support_group = models.CharField(
+        _("professional support group"), max_length=20, choices=SupportGroup.choices, blank=True
+    )
+    support_rhythm = models.CharField(
+        _("rhythm of the support group"), max_length=100, blank=True, help_text=_("E.g. every other Tuesday.")
+    )
 
     objects = AuditedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[participating_organisations])
 
     class Meta:
         verbose_name = _("team")
@@ -177,6 +199,18 @@ class Team(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def target_group_labels(self) -> list[str]:
+        return [
+            str(self.TargetGroup(code).label)
+            for code in self.target_groups
+            if code in self.TargetGroup.values
+        ]
+
+    @property
+    def aim_labels(self) -> list[str]:
+        return [str(self.Aim(code).label) for code in self.aims if code in self.Aim.values]
 
 
 class PositionQuerySet(AuditedQuerySet):
@@ -203,6 +237,10 @@ class Position(models.Model):
         TEAM = "team", _("The team")
         INSTITUTION = "institution", _("The employing institution")
 
+    class Membership(models.TextChoices):
+        INSTITUTION = "institution", _("The institution")
+        TEAM = "team", _("The team")
+
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="positions")
     team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="positions")
     employer = models.ForeignKey(
@@ -216,6 +254,22 @@ class Position(models.Model):
         _("professional role"), max_length=20, choices=ProfessionalRole.choices, blank=True
     )
     accountable_to = models.CharField(_("accountable to"), max_length=20, choices=AccountableTo.choices)
+    membership = models.CharField(
+        _("member of"),
+        max_length=20,
+        choices=Membership.choices,
+        default="institution",
+        help_text=_("Seconded by the institution, or a member of the team itself."),
+    )
+    hours_per_week = models.DecimalField(
+        _("hours per week"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
+    )
+    support_group = models.CharField(_("support group"), max_length=100, blank=True)
     active_from = models.DateField(_("active from"), default=timezone.localdate)
     active_until = models.DateField(
         _("active until"), null=True, blank=True, help_text=_("Empty while the position lasts.")

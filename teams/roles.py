@@ -29,6 +29,10 @@ class Roles:
     def is_manager(self) -> bool:
         return Position.AccessRole.MANAGER in self.all
 
+    def teams_as(self, *roles: str) -> list[int]:
+        """The teams in which the user holds one of these access roles today."""
+        return sorted(team_id for team_id, held in self.by_team.items() if held & set(roles))
+
     def team_ids(self) -> set[int]:
         return set(self.by_team)
 

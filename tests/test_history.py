@@ -19,6 +19,7 @@ from cases.tests.factories import (
     TaskFactory,
     assessment_with_scores,
 )
+from mandates.tests.factories import MandateFactory, MandateReviewFactory
 from wijkteam.db import trigger_name
 from wijkteam.history import HistoryBypassError, audited_models, history_tables
 
@@ -33,6 +34,8 @@ EXPECTED_AUDITED = {
     "cases.Person",
     "cases.Referral",
     "cases.Task",
+    "mandates.Mandate",
+    "mandates.MandateReview",
 }
 
 
@@ -116,6 +119,8 @@ def test_history_rows_cannot_be_changed_or_deleted(postgres_only, model, world):
     contact.persons.set(household.members.all())
     SafetyWarningFactory(household=household, recorded_by=world.worker_a)
     FollowUpDecisionFactory(household=household, decided_by=world.worker_a)
+    MandateReviewFactory(mandate=MandateFactory(team=world.team_a), reviewed_by=world.manager_ab)
+    world.team_a.participating_organisations.set([world.partner.organisation])
     table = connection.ops.quote_name(model.history.model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608

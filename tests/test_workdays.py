@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from wijkteam.workdays import add_working_days, dutch_holidays, is_working_day
+from wijkteam.workdays import add_working_days, dutch_holidays, is_working_day, working_days_between
 
 D = datetime.date
 
@@ -66,3 +66,27 @@ def test_weekends_are_skipped():
 def test_negative_days_are_refused():
     with pytest.raises(ValueError):
         add_working_days(D(2026, 1, 5), -1)
+
+
+@pytest.mark.parametrize(
+    "start, end",
+    [
+        (D(2026, 11, 27), D(2026, 11, 30)),  # Friday to Monday
+        (D(2026, 12, 23), D(2027, 1, 5)),  # over Christmas and New Year
+        (D(2026, 3, 30), D(2026, 4, 30)),  # over Easter and King's Day
+        (D(2025, 1, 1), D(2026, 6, 1)),  # long spans, Liberation Day 2025
+        (D(2026, 5, 5), D(2026, 5, 5)),
+    ],
+)
+def test_working_days_between_agrees_with_counting_day_by_day(start, end):
+    counted, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        counted += is_working_day(day)
+    assert working_days_between(start, end) == counted
+
+
+def test_working_days_between_is_the_inverse_of_adding():
+    start = D(2026, 12, 22)
+    for days in range(0, 30):
+        assert working_days_between(start, add_working_days(start, days)) == (days if days else 0)

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("", include("cases.urls")),
+    path("", include("teams.urls")),
+    path("", include("mandates.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path(settings.ADMIN_URL_PATH, admin.site.urls),

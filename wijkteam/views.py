@@ -14,7 +14,7 @@ def home(request):
     if roles.is_coordinator:
         return redirect("cases:referral_queue")
     if roles.is_manager:
-        return redirect("cases:household_list")
+        return redirect("teams:overview")
     if roles.is_team_member:
         return redirect("cases:caseload")
     if roles.is_partner_reporter:

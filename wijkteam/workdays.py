@@ -73,3 +73,26 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
         if is_working_day(day):
             days -= 1
     return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after `start` up to and including `end` (0 when `end` is not later).
+
+    Counted in whole weeks plus the rest, minus the holidays on weekdays in between, so a long
+    span costs no more than a short one.
+    """
+    if end <= start:
+        return 0
+    total = end - start
+    weeks, rest = divmod(total.days, 7)
+    count = weeks * 5
+    day = start + datetime.timedelta(days=weeks * 7)
+    for _offset in range(rest):
+        day += ONE_DAY
+        if day.weekday() < 5:
+            count += 1
+    for year in range(start.year, end.year + 1):
+        count -= sum(
+            1 for holiday in dutch_holidays(year) if start < holiday <= end and holiday.weekday() < 5
+        )
+    return count

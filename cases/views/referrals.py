@@ -5,7 +5,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from cases.forms import (
 from cases.models import Household, Referral, Task
 from cases.services.referrals import may_close, other_signallers
 from cases.views.households import PAGE_SIZE, query_without_page
+from mandates.models import Mandate
 from teams.models import Position, Team
 from teams.roles import roles_of
 
@@ -48,7 +49,15 @@ def referral_queue(request):
     data.setdefault("status", ReferralFilter.UNDECIDED)
     referral_filter = ReferralFilter(
         data,
-        queryset=scoped.select_related("sender_organisation", "team", "assigned_to").triage_order(),
+        queryset=scoped.select_related("sender_organisation", "team", "assigned_to")
+        .annotate(
+            has_mandate=Exists(
+                Mandate.objects.in_force().filter(
+                    team=OuterRef("team"), organisation=OuterRef("sender_organisation")
+                )
+            )
+        )
+        .triage_order(),
         team_ids=team_ids,
     )
     page = Paginator(referral_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -177,8 +186,19 @@ def _render_detail(request, referral: Referral, bound=None, status=200):
         if referral.household_id
         else None,
         "today": timezone.localdate(),
+        "mandate": _mandate_of(referral),
     }
     return render(request, "cases/referral_detail.html", context, status=status)
+
+
+def _mandate_of(referral: Referral) -> Mandate | None:
+    """The sender's mandate with this team: the one in force, else the latest of any status."""
+    if referral.sender_organisation_id is None:
+        return None
+    mandates = Mandate.objects.filter(
+        team_id=referral.team_id, organisation_id=referral.sender_organisation_id
+    )
+    return mandates.in_force().first() or mandates.order_by("-valid_from").first()
 
 
 def referral_detail(request, pk):

@@ -1,0 +1,176 @@
+"""Mandates per partner organisation, their reviews, and the manager's overview per partner."""
+
+import csv
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from mandates import figures, services
+from mandates.forms import MandateForm, MandateReviewForm
+from mandates.models import Mandate
+from teams.models import Organisation, Position
+from teams.roles import roles_of
+from teams.services import managed_team_ids
+
+
+def _reading_team_ids(request) -> list[int]:
+    team_ids = roles_of(request.user).teams_as(Position.AccessRole.MANAGER, Position.AccessRole.COORDINATOR)
+    if not team_ids:
+        raise PermissionDenied
+    return team_ids
+
+
+def _managing_team_ids(request) -> list[int]:
+    team_ids = managed_team_ids(request.user)
+    if not team_ids:
+        raise PermissionDenied
+    return team_ids
+
+
+def mandate_list(request):
+    mandates = (
+        Mandate.objects.filter(team_id__in=_reading_team_ids(request))
+        .select_related("team", "organisation")
+        .order_by("organisation__name", "-valid_from")
+    )
+    return render(
+        request,
+        "mandates/list.html",
+        {
+            "mandates": mandates,
+            "can_edit": bool(managed_team_ids(request.user)),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def mandate_detail(request, pk):
+    mandate = get_object_or_404(
+        Mandate.objects.filter(team_id__in=_reading_team_ids(request)).select_related("team", "organisation"),
+        pk=pk,
+    )
+    context = {
+        "mandate": mandate,
+        "reviews": mandate.reviews.select_related("reviewed_by"),
+        "changes": mandate.history.select_related("history_user").order_by("-history_date")[:20],
+        "can_edit": mandate.team_id in managed_team_ids(request.user),
+    }
+    return render(request, "mandates/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def mandate_edit(request, pk=None):
+    team_ids = _managing_team_ids(request)
+    mandate = get_object_or_404(Mandate.objects.filter(team_id__in=team_ids), pk=pk) if pk else None
+    form = MandateForm(request.POST or None, instance=mandate, team_ids=team_ids)
+    if request.method == "POST" and form.is_valid():
+        saved = services.mandate_save(
+            mandate=form.save(commit=False), by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Mandate saved."))
+        return redirect("mandates:detail", pk=saved.pk)
+    return render(request, "teams/form.html", {"form": form, "title": _("Mandate")})
+
+
+@require_http_methods(["GET", "POST"])
+def mandate_review(request, pk):
+    mandate = get_object_or_404(Mandate.objects.filter(team_id__in=_managing_team_ids(request)), pk=pk)
+    form = MandateReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.mandate_review(mandate=mandate, review=form.save(commit=False), by=request.user)
+        messages.success(request, _("Review recorded."))
+        return redirect("mandates:detail", pk=mandate.pk)
+    return render(
+        request, "teams/form.html", {"form": form, "title": _("Review of %(mandate)s") % {"mandate": mandate}}
+    )
+
+
+def _period(request) -> tuple[datetime.date, datetime.date]:
+    today = timezone.localdate()
+    try:
+        start = datetime.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        start = today - datetime.timedelta(days=365)
+    try:
+        end = datetime.date.fromisoformat(request.GET.get("until", ""))
+    except ValueError:
+        end = today
+    return (start, end) if start <= end else (end, start)
+
+
+def partner_overview(request):
+    team_ids = _managing_team_ids(request)
+    start, end = _period(request)
+    rows = figures.partner_overview(team_ids=team_ids, start=start, end=end)
+    return render(request, "mandates/partners.html", {"rows": rows, "start": start, "end": end})
+
+
+def partner_detail(request, pk):
+    team_ids = _managing_team_ids(request)
+    organisation = get_object_or_404(Organisation, pk=pk)
+    start, end = _period(request)
+    rows = figures.partner_overview(team_ids=team_ids, start=start, end=end, organisation_id=organisation.pk)
+    months = figures.signals_per_month(team_ids=team_ids, organisation_id=organisation.pk)
+    top = max((n for _month, n in months), default=0) or 1
+    # (month, count, x, y, height) of each bar in a 10-unit-wide slot of a 60-unit-high chart.
+    bars = [
+        (month, n, index * 10 + 1, 55 - round(50 * n / top), round(50 * n / top))
+        for index, (month, n) in enumerate(months)
+    ]
+    context = {
+        "organisation": organisation,
+        "row": rows[0] if rows else None,
+        "bars": bars,
+        "start": start,
+        "end": end,
+    }
+    return render(request, "mandates/partner.html", context)
+
+
+CSV_COLUMNS = [
+    ("organisation", gettext_lazy("Partner organisation")),
+    ("received", gettext_lazy("Signals received")),
+    ("accepted", gettext_lazy("Accepted")),
+    ("declined", gettext_lazy("Declined")),
+    ("forwarded", gettext_lazy("Forwarded")),
+    ("merged", gettext_lazy("Merged")),
+    ("open", gettext_lazy("Waiting")),
+    ("days_to_attempt", gettext_lazy("Median working days to first attempt")),
+    ("days_to_success", gettext_lazy("Median working days to first successful contact")),
+    ("mandate_status", gettext_lazy("Mandate")),
+    ("last_review", gettext_lazy("Last review")),
+]
+
+
+def partner_csv(request):
+    team_ids = _managing_team_ids(request)
+    start, end = _period(request)
+    rows = figures.partner_overview(team_ids=team_ids, start=start, end=end)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="partners-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 with a byte-order mark
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([str(label) for _key, label in CSV_COLUMNS])
+    for row in rows:
+        values = []
+        for key, _label in CSV_COLUMNS:
+            value = getattr(row, key)
+            if isinstance(value, datetime.date):
+                value = value.strftime("%d-%m-%Y")
+            elif isinstance(value, float):
+                value = f"{value:.1f}".replace(".", ",")
+            values.append(_csv_safe(str(value if value is not None else "")))
+        writer.writerow(values)
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """No formula injection when the file is opened in a spreadsheet."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -1,0 +1,127 @@
+"""The manager's forms: the team profile and a worker's position."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import DateInput
+from teams.models import Organisation, Position, Team, User
+
+
+class CodesField(forms.CharField):
+    """A JSON list of codes, typed as comma-separated text."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [part.strip().upper() for part in (value or "").split(",") if part.strip()]
+
+
+class TeamProfileForm(forms.ModelForm):
+    target_groups = forms.MultipleChoiceField(
+        label=_("Target groups"),
+        choices=Team.TargetGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    aims = forms.MultipleChoiceField(
+        label=_("Aims"), choices=Team.Aim.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    area_codes = CodesField(
+        label=_("Area (CBS wijk and buurt codes)"),
+        required=False,
+        help_text=_("Comma-separated, e.g. WK019301, BU01930101."),
+    )
+    postcode_areas = CodesField(
+        label=_("Postcode areas (PC4)"), required=False, help_text=_("Comma-separated, e.g. 8021, 8022.")
+    )
+    reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
+
+    class Meta:
+        model = Team
+        fields = [
+            "target_groups",
+            "target_groups_other",
+            "aims",
+            "aims_other",
+            "participating_organisations",
+            "funders",
+            "funded_from",
+            "funded_until",
+            "area_codes",
+            "area_codes_year",
+            "postcode_areas",
+            "support_group",
+            "support_rhythm",
+            "plan_approval_required",
+        ]
+        widgets = {
+            "participating_organisations": forms.CheckboxSelectMultiple,
+            "funded_from": DateInput(),
+            "funded_until": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participating_organisations"].queryset = Organisation.objects.all()
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Who the team serves, and to what end"),
+                "target_groups",
+                "target_groups_other",
+                "aims",
+                "aims_other",
+            ),
+            Fieldset(
+                _("With whom, funded by whom"),
+                "participating_organisations",
+                "funders",
+                "funded_from",
+                "funded_until",
+            ),
+            Fieldset(_("Area"), "area_codes", "area_codes_year", "postcode_areas"),
+            Fieldset(_("Working together"), "support_group", "support_rhythm", "plan_approval_required"),
+            "reason",
+            Submit("save", _("Save")),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("funded_from"), cleaned.get("funded_until")
+        if start and end and end < start:
+            self.add_error("funded_until", _("The funding cannot end before it starts."))
+        return cleaned
+
+
+class PositionForm(forms.ModelForm):
+    reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
+
+    class Meta:
+        model = Position
+        fields = [
+            "user",
+            "employer",
+            "access_role",
+            "professional_role",
+            "membership",
+            "accountable_to",
+            "hours_per_week",
+            "support_group",
+            "active_from",
+            "active_until",
+        ]
+        widgets = {"active_from": DateInput(), "active_until": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = Organisation.objects.filter(is_employer=True)
+        self.fields["user"].queryset = User.objects.filter(
+            is_active=True, organisation__isnull=True
+        ).order_by("first_name", "last_name")
+        if self.instance.pk:
+            self.fields["user"].disabled = True
+        self.helper = FormHelper()
+        self.helper.layout = Layout(*self.fields, Submit("save", _("Save")))

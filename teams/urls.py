@@ -1,0 +1,14 @@
+from django.urls import path
+
+from teams import views
+
+app_name = "teams"
+
+urlpatterns = [
+    path("team/", views.team_overview, name="overview"),
+    path("team/<int:pk>/edit/", views.team_edit, name="team_edit"),
+    path("team/<int:pk>/positions/", views.positions, name="positions"),
+    path("team/<int:pk>/positions/new/", views.position_edit, name="position_add"),
+    path("team/<int:pk>/positions/<int:position_pk>/", views.position_edit, name="position_edit"),
+    path("me/position/", views.my_position, name="my_position"),
+]
