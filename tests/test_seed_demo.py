@@ -17,7 +17,8 @@ from cases.models import (
     SafetyWarning,
     Task,
 )
-from teams.models import Organisation, User
+from mandates.models import Mandate, MandateReview
+from teams.models import Organisation, Position, Team, User
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,7 @@ def test_seed_demo_builds_the_documented_world_once(demo):
     _signals_in_every_state()
     _plans_in_every_state()
     _contacts()
+    _mandates_and_profiles()
     assert Household.objects.filter(team__name="Noord").count() == 40
     assert Household.objects.filter(team__name="Zuid").count() == 40
     assert Organisation.objects.filter(is_partner=True).values("sector").distinct().count() >= 10
@@ -78,6 +80,20 @@ def _signals_in_every_state():
     assert Referral.objects.filter(sender_organisation__name="OBS De Regenboog").exists(), (
         "partner.school has signals"
     )
+
+
+def _mandates_and_profiles():
+    """Mandates in every status, one review overdue, one ending within a month; team profiles."""
+    for team in ("Noord", "Zuid"):
+        mandates = Mandate.objects.filter(team__name=team)
+        assert set(mandates.values_list("status", flat=True)) == {"draft", "active", "suspended", "ended"}
+        attention = list(mandates.needing_attention())
+        assert any(m.review_due for m in attention) and any(m.ending_soon for m in attention)
+        assert MandateReview.objects.filter(mandate__team__name=team).exists()
+        profile = Team.objects.get(name=team)
+        assert profile.funders and profile.participating_organisations.exists() and profile.support_group
+    kinds = set(Position.objects.values_list("membership", "accountable_to"))
+    assert {("institution", "institution"), ("team", "team")} <= kinds
 
 
 def _contacts():

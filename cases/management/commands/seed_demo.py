@@ -19,6 +19,7 @@ from cases import services
 from cases.management.demo_outreach import seed_contacts
 from cases.management.demo_plans import seed_plans
 from cases.models import Household, Person, Referral
+from mandates.demo import seed_mandates, seed_profile
 from teams.models import Municipality, Organisation, Position, Sector, Team, User
 
 DEMO_PASSWORD = "wijkteam-demo"  # noqa: S105  (a published demo password, never in production)
@@ -120,6 +121,8 @@ class Command(BaseCommand):
                 self._referrals(team, users, organisations, seed=2026 + index)
                 seed_plans(team, organisations, seed=2026 + index)
                 seed_contacts(team, seed=2026 + index)
+                seed_profile(team, organisations, users["manager"])
+                seed_mandates(team, organisations, users["manager"])
         self._print_accounts()
 
     def _municipality(self) -> Municipality:
@@ -200,6 +203,8 @@ class Command(BaseCommand):
 
     @staticmethod
     def _position(user, team, employer, access_role, professional, start):
+        # Every kind of position: seconded or team member, accountable to team or institution.
+        seconded = (user.pk or 0) % 2 == 0
         Position.objects.get_or_create(
             user=user,
             team=team,
@@ -208,7 +213,12 @@ class Command(BaseCommand):
                 "employer": employer,
                 "access_role": access_role,
                 "professional_role": professional,
-                "accountable_to": Position.AccountableTo.TEAM,
+                "membership": Position.Membership.INSTITUTION if seconded else Position.Membership.TEAM,
+                "accountable_to": Position.AccountableTo.INSTITUTION
+                if seconded
+                else Position.AccountableTo.TEAM,
+                "hours_per_week": 24 if seconded else 32,
+                "support_group": "Intervisiegroep dinsdag" if access_role == "worker" else "",
             },
         )
 

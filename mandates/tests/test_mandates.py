@@ -1,0 +1,311 @@
+"""Mandates, the team profile, positions and the manager's overview per partner."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services as case_services
+from cases.tests.factories import ContactFactory, HouseholdFactory, ReferralFactory
+from mandates.models import Mandate
+from mandates.tests.factories import MandateFactory
+from teams.models import Position
+from teams.tests.factories import OrganisationFactory, PositionFactory
+
+pytestmark = pytest.mark.django_db
+
+MANAGEMENT_PAGES = [
+    "teams:overview",
+    "mandates:list",
+    "mandates:add",
+    "mandates:partners",
+    "mandates:partners_csv",
+]
+
+
+def mandate_post(world, organisation, **overrides):
+    today = timezone.localdate()
+    data = {
+        "team": world.team_a.pk,
+        "organisation": organisation.pk,
+        "domain": "youth_care",
+        "kind": "mandaat",
+        "scope": "Lichte hulp inzetten",
+        "sharing_basis": "agreement",
+        "feedback_level": "status",
+        "valid_from": today.isoformat(),
+        "status": "active",
+        "next_review_on": (today + datetime.timedelta(days=180)).isoformat(),
+        "reason": "Convenant 2027",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- Who reaches the management pages -------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["worker_a", "partner", "admin", "former_a"])
+def test_workers_partners_and_outsiders_cannot_reach_management(client, world, role):
+    client.force_login(getattr(world, role))
+    for name in MANAGEMENT_PAGES:
+        assert client.get(reverse(name)).status_code == 403, name
+    mandate = MandateFactory(team=world.team_a)
+    assert client.get(reverse("mandates:detail", args=[mandate.pk])).status_code == 403
+    assert client.get(reverse("teams:team_edit", args=[world.team_a.pk])).status_code == 403
+
+
+def test_coordinators_read_mandates_but_do_not_change_them(client, world):
+    mandate = MandateFactory(team=world.team_a)
+    client.force_login(world.coordinator_a)
+    assert client.get(reverse("mandates:detail", args=[mandate.pk])).status_code == 200
+    assert client.get(reverse("mandates:edit", args=[mandate.pk])).status_code == 403
+    assert client.get(reverse("mandates:review", args=[mandate.pk])).status_code == 403
+    assert client.get(reverse("teams:overview")).status_code == 403
+
+
+def test_a_manager_of_another_team_sees_nothing_of_this_one(client, world):
+    other_manager = PositionFactory(team=world.team_c, access_role="manager").user
+    mandate = MandateFactory(team=world.team_a)
+    client.force_login(other_manager)
+    assert client.get(reverse("mandates:detail", args=[mandate.pk])).status_code == 404
+    assert client.get(reverse("teams:team_edit", args=[world.team_a.pk])).status_code == 404
+    assert client.get(reverse("teams:positions", args=[world.team_a.pk])).status_code == 404
+    response = client.post(reverse("mandates:add"), mandate_post(world, OrganisationFactory()))
+    assert response.status_code == 200 and Mandate.objects.count() == 1, "team A is not a choice"
+
+
+# --- The team profile and positions ---------------------------------------------------------
+
+
+def test_manager_fills_the_team_profile(client, world):
+    ggz = OrganisationFactory(name="GGZ Oost", sector="ggz")
+    client.force_login(world.manager_ab)
+    response = client.post(
+        reverse("teams:team_edit", args=[world.team_a.pk]),
+        {
+            "target_groups": ["older_people", "informal_carers"],
+            "aims": ["psychosocial"],
+            "participating_organisations": [ggz.pk],
+            "funders": "Gemeente Zwolle",
+            "funded_from": "2026-01-01",
+            "funded_until": "2027-12-31",
+            "area_codes": "wk019301, BU01930101",
+            "area_codes_year": "2026",
+            "postcode_areas": "8021",
+            "support_group": "intervision",
+            "support_rhythm": "Om de week",
+            "reason": "Nieuwe subsidie",
+        },
+    )
+    assert response.status_code == 302
+    team = world.team_a
+    team.refresh_from_db()
+    assert team.area_codes == ["WK019301", "BU01930101"]
+    assert list(team.participating_organisations.all()) == [ggz]
+    record = team.history.first()
+    assert (record.history_user, record.history_change_reason) == (world.manager_ab, "Nieuwe subsidie")
+    overview = client.get(reverse("teams:overview")).text
+    assert "Ouderen" in overview and "GGZ Oost" in overview and "Gemeente Zwolle" in overview
+
+
+def test_profile_refuses_funding_that_ends_before_it_starts(client, world):
+    client.force_login(world.manager_ab)
+    response = client.post(
+        reverse("teams:team_edit", args=[world.team_a.pk]),
+        {"funded_from": "2027-01-01", "funded_until": "2026-01-01", "funders": "Gemeente"},
+    )
+    assert "kan niet eindigen voordat ze begint" in response.text
+
+
+def test_positions_are_changed_by_the_manager_and_seen_by_the_worker(client, world):
+    position = Position.objects.get(user=world.worker_a)
+    client.force_login(world.manager_ab)
+    data = {
+        "employer": position.employer_id,
+        "access_role": "worker",
+        "professional_role": "case_manager",
+        "membership": "team",
+        "accountable_to": "team",
+        "hours_per_week": "28",
+        "support_group": "Intervisie B",
+        "active_from": position.active_from.isoformat(),
+        "reason": "Nieuwe rol",
+    }
+    response = client.post(reverse("teams:position_edit", args=[world.team_a.pk, position.pk]), data)
+    assert response.status_code == 302
+    position.refresh_from_db()
+    assert (position.professional_role, position.hours_per_week, position.user) == (
+        "case_manager",
+        28,
+        world.worker_a,
+    )
+    assert position.history.first().history_change_reason == "Nieuwe rol"
+    client.force_login(world.worker_a)
+    mine = client.get(reverse("teams:my_position"))
+    assert "Intervisie B" in mine.text and "28" in mine.text
+    assert client.get(reverse("teams:positions", args=[world.team_a.pk])).status_code == 403
+
+
+# --- Mandates and reviews -------------------------------------------------------------------
+
+
+def test_manager_records_a_mandate_and_reviews_it(client, world):
+    partner = OrganisationFactory(name="Jeugdzorg Oost", sector="youth_care")
+    client.force_login(world.manager_ab)
+    response = client.post(reverse("mandates:add"), mandate_post(world, partner, next_review_on=""))
+    assert "Een actief mandaat heeft een evaluatiedatum nodig" in response.text
+    response = client.post(reverse("mandates:add"), mandate_post(world, partner))
+    mandate = Mandate.objects.get()
+    assert response.url == reverse("mandates:detail", args=[mandate.pk])
+    second = client.post(reverse("mandates:add"), mandate_post(world, partner))
+    assert "al een actief mandaat" in second.text and Mandate.objects.count() == 1
+
+    today = timezone.localdate()
+    review = {"reviewed_on": today.isoformat(), "decision": "continue", "notes": "Goed", "next_review_on": ""}
+    assert (
+        "Wanneer wordt het mandaat opnieuw"
+        in client.post(reverse("mandates:review", args=[mandate.pk]), review).text
+    )
+    review["next_review_on"] = (today + datetime.timedelta(days=365)).isoformat()
+    client.post(reverse("mandates:review", args=[mandate.pk]), review)
+    mandate.refresh_from_db()
+    assert mandate.next_review_on == today + datetime.timedelta(days=365)
+    client.post(
+        reverse("mandates:review", args=[mandate.pk]),
+        {"reviewed_on": today.isoformat(), "decision": "end", "notes": "Convenant loopt af"},
+    )
+    mandate.refresh_from_db()
+    assert (mandate.status, mandate.valid_until, mandate.next_review_on) == ("ended", today, None)
+    reasons = [h.history_change_reason for h in mandate.history.order_by("history_date")]
+    assert reasons == ["Convenant 2027", "Geëvalueerd: voortzetten", "Geëvalueerd: beëindigen"]
+    detail = client.get(reverse("mandates:detail", args=[mandate.pk])).text
+    assert "Convenant loopt af" in detail and "Geëvalueerd: beëindigen" in detail
+
+
+def test_one_active_mandate_per_team_partner_and_domain_in_the_database(world):
+    mandate = MandateFactory(team=world.team_a)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Mandate.objects.create(
+            team=mandate.team,
+            organisation=mandate.organisation,
+            domain=mandate.domain,
+            kind="mandaat",
+            scope="x",
+            sharing_basis="agreement",
+            feedback_level="status",
+            valid_from=timezone.localdate(),
+            status="active",
+            next_review_on=timezone.localdate(),
+        )
+
+
+def test_start_page_flags_reviews_due_and_mandates_ending(client, world):
+    today = timezone.localdate()
+    due = MandateFactory(team=world.team_a, next_review_on=today - datetime.timedelta(days=1))
+    ending = MandateFactory(team=world.team_a, valid_until=today + datetime.timedelta(days=20))
+    quiet = MandateFactory(team=world.team_a)
+    draft = MandateFactory(
+        team=world.team_a, status="draft", next_review_on=today - datetime.timedelta(days=5)
+    )
+    client.force_login(world.manager_ab)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("teams:overview")
+    assert set(response.context["attention"]) == {due, ending}
+    assert quiet not in response.context["attention"] and draft not in response.context["attention"]
+
+
+# --- At the point of work -------------------------------------------------------------------
+
+
+def test_the_triage_queue_flags_senders_without_a_mandate(client, world):
+    with_mandate = MandateFactory(team=world.team_a, organisation=world.partner.organisation)
+    covered = ReferralFactory(team=world.team_a, sender_organisation=world.partner.organisation)
+    uncovered = ReferralFactory(team=world.team_a)
+    client.force_login(world.coordinator_a)
+    rows = {
+        r.pk: r.has_mandate for r in client.get(reverse("cases:referral_queue")).context["page"].object_list
+    }
+    assert rows == {covered.pk: True, uncovered.pk: False}
+    page = client.get(covered.get_absolute_url()).text
+    assert with_mandate.scope in page and "Actief" in page
+    assert "Geen mandaat of afspraak met deze partner" in client.get(uncovered.get_absolute_url()).text
+
+
+# --- The overview per partner ---------------------------------------------------------------
+
+
+def _signals_for(world, organisation, n=3):
+    """n signals of a partner: one accepted with first attempt and contact, one declined, the rest new."""
+    household = HouseholdFactory(team=world.team_a)
+    received = timezone.now() - datetime.timedelta(days=20)
+    signals = ReferralFactory.create_batch(
+        n, team=world.team_a, sender_organisation=organisation, received_at=received
+    )
+    case_services.referral_accept(referral=signals[0], by=world.coordinator_a, household=household)
+    case_services.referral_decline(
+        referral=signals[1], by=world.coordinator_a, reason_code="other", reason="x"
+    )
+    ContactFactory(household=household, recorded_by=world.worker_a, at=received + datetime.timedelta(days=3))
+    ContactFactory(
+        household=household,
+        recorded_by=world.worker_a,
+        reached=True,
+        at=received + datetime.timedelta(days=7),
+    )
+    return signals
+
+
+def test_partner_overview_counts_and_times(client, world):
+    school = world.partner.organisation
+    _signals_for(world, school)
+    MandateFactory(team=world.team_a, organisation=school)
+    ReferralFactory(team=world.team_b, sender_organisation=school)  # another team's: not counted
+    client.force_login(world.manager_ab)
+    rows = client.get(reverse("mandates:partners")).context["rows"]
+    row = next(r for r in rows if r.organisation == school)
+    # manager_ab manages both teams: team B's signal counts too.
+    assert (row.received, row.accepted, row.declined, row.open) == (4, 1, 1, 2)
+    assert row.days_to_attempt is not None and 1 <= row.days_to_attempt <= 3
+    assert row.days_to_success is not None and row.days_to_success >= row.days_to_attempt
+    assert row.mandate_status == "Actief"
+
+
+def test_partner_overview_exports_csv_without_formula_injection(client, world):
+    tricky = OrganisationFactory(name="=HYPERLINK(evil)", sector="school")
+    _signals_for(world, tricky, n=2)
+    client.force_login(world.manager_ab)
+    response = client.get(reverse("mandates:partners_csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:2] == ["Partnerorganisatie", "Ontvangen signalen"]
+    assert rows[1][:4] == ["'=HYPERLINK(evil)", "2", "1", "1"]
+
+
+def test_partner_page_shows_signals_per_month(client, world):
+    school = world.partner.organisation
+    _signals_for(world, school)
+    client.force_login(world.manager_ab)
+    page = client.get(reverse("mandates:partner", args=[school.pk]))
+    counts = [count for _month, count, _x, _y, _h in page.context["bars"]]
+    assert len(counts) == 12 and sum(counts) == 3
+    assert "<svg" in page.text and "<caption>" in page.text
+
+
+@pytest.mark.parametrize("partners", [1, 15])
+def test_partner_overview_query_count_is_flat(client, django_assert_num_queries, world, partners):
+    for index in range(partners):
+        organisation = OrganisationFactory(name=f"Partner {index}", sector="school")
+        _signals_for(world, organisation)
+        MandateFactory(team=world.team_a, organisation=organisation)
+    client.force_login(world.manager_ab)
+    with django_assert_num_queries(11):
+        # 1 session, 2 user, 3 positions (roles), 4 counts per partner, 5 mandates with their
+        # last review, 6 partner names, 7 end results, 8 times to first contact,
+        # 9-11 savepoint, session expiry refresh, release
+        response = client.get(reverse("mandates:partners"))
+    assert len(response.context["rows"]) == partners
