@@ -1,9 +1,9 @@
 """The case record: households and people, signals and their decisions, the plan around them."""
 
+from cases.models.access import AccessEvent
 from cases.models.household import EndResult, Household, Person
 from cases.models.outreach import Contact, FollowUpDecision, SafetyWarning
 from cases.models.plan import (
-    AccessEvent,
     Action,
     Assessment,
     CaseReview,

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from cases import zrm
 from cases.models import (
-    AccessEvent,
     Action,
     Assessment,
     CaseReview,
@@ -313,18 +312,3 @@ def review_follow_up_to_plan(*, review: CaseReview, line: int, by: User) -> Acti
         by=by,
         reason=_("Action from the case review of %(date)s") % {"date": review.held_on.strftime("%d-%m-%Y")},
     )
-
-
-def log_access(*, request, household: Household, action: str, obj) -> AccessEvent:
-    """Write one access-log row (who read what of which household, from where)."""
-    event = AccessEvent(
-        user=request.user,
-        team_id=household.team_id,
-        household=household,
-        action=action,
-        object_type=obj._meta.model_name,
-        object_id=str(obj.pk),
-        origin=request.META.get("REMOTE_ADDR") or None,
-    )
-    event.save()
-    return event

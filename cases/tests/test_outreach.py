@@ -312,9 +312,10 @@ def test_follow_up_list_query_count_is_flat(client, django_assert_num_queries, w
         if index == 0:
             SafetyWarningFactory(household=household, recorded_by=world.worker_a)
     client.force_login(world.worker_a)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         # 1 session, 2 user, 3 positions (roles), 4 households out of contact with lead worker,
-        # 5 their last three attempts, 6 their active warnings, 7-9 savepoint, session, release
+        # 5 their last three attempts, 6 their active warnings, 7 access log,
+        # 8-10 savepoint, session, release
         response = client.get(FOLLOW_UP)
     assert len(response.context["households"]) == n
 
@@ -362,10 +363,10 @@ def test_caseload_query_count_is_flat(client, django_assert_num_queries, world, 
         if index % 10 == 0:
             SafetyWarningFactory(household=household, recorded_by=world.worker_a)
     client.force_login(world.worker_a)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         # 1 session, 2 user, 3 positions (roles), 4 my households with contact state, warning,
         # evaluation and assignment flags, 5 their active warnings, 6 how many are out of
-        # contact, 7-9 savepoint, session, release
+        # contact, 7 access log, 8-10 savepoint, session, release
         response = client.get(CASELOAD)
     assert len(response.context["households"]) == n
 

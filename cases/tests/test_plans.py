@@ -432,7 +432,11 @@ def test_another_team_partner_and_manager(client, world, plan, household):
     assert client.get(url("plan_detail", household)).status_code == 200
     assert client.get(url("plan_edit", household)).status_code == 403
     assert client.post(url("plan_evaluate", household), {"note": "x"}).status_code == 403
-    assert not AccessEvent.objects.filter(user=world.worker_b).exists()
+    refused = AccessEvent.objects.filter(user=world.worker_b)
+    assert refused.exists() and set(refused.values_list("result", flat=True)) == {"denied"}, (
+        "each attempt is in the access log as refused, and nothing was shown"
+    )
+    assert set(refused.values_list("household", flat=True)) == {household.pk}
 
 
 def test_overdue_evaluations_reach_the_lead_worker_and_the_coordinator(client, world, household):
@@ -455,9 +459,10 @@ def test_plan_page_query_count_is_flat(client, django_assert_num_queries, world,
     """The plan page costs the same with 1 or 50 goals, actions, network members and assessments."""
     household = rich_household(world, n)
     client.force_login(world.worker_a)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         # 1 session, 2 user, 3 household+team+lead worker, 4 positions (roles), 5 current plan,
         # 6 goals, 7 actions with who, 8 low ZRM domains, 9 members, 10 network,
-        # 11 earlier versions, 12 safety warnings, 13-15 savepoint, session expiry refresh, release
+        # 11 earlier versions, 12 safety warnings, 13 access log,
+        # 14-16 savepoint, session expiry refresh, release
         response = client.get(url("plan_detail", household))
     assert response.status_code == 200

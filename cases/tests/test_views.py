@@ -103,16 +103,16 @@ def rich_household(world, n):
 
 @pytest.mark.parametrize("n", [1, 50])
 def test_household_detail_query_count_is_flat(client, django_assert_num_queries, world, n):
-    """The household page costs the same 22 queries with 1 or 50 of everything."""
+    """The household page costs the same 23 queries with 1 or 50 of everything."""
     household = rich_household(world, n)
     client.force_login(world.worker_a)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         # 1 session, 2 user, 3 household+team+lead worker, 4 positions (roles), 5 current plan,
         # 6 signals, 7 active safety warnings, 8 open tasks, 9 next actions with who,
         # 10 low ZRM domains, 11 members, 12 network, 13 case reviews, 14 contacts,
         # 15 their workers, 16 their household members, 17 workers to pick in the contact
-        # form, 18 members to pick, 19 recent changes with their users,
-        # 20-22 savepoint, session expiry refresh, release
+        # form, 18 members to pick, 19 access log, 20 recent changes with their users,
+        # 21-23 savepoint, session expiry refresh, release
         response = client.get(reverse("cases:household_detail", args=[household.pk]))
     assert response.status_code == 200
 

@@ -7,21 +7,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import charts, services
+from cases import access_log, charts, services
 from cases.filters import HouseholdFilter
 from cases.forms import HouseholdForm, NewHouseholdForm, PersonForm, TaskDoneForm
-from cases.models import Action, Household, Person, Plan, Referral, Task
+from cases.models import AccessEvent, Action, Household, Person, Plan, Referral, Task
+from cases.views.common import visible_household
 from cases.views.outreach import active_warnings, contacts_context
 from teams.models import Team
 from teams.roles import roles_of
 
 PAGE_SIZE = 25
-
-
-def _visible_household(request, pk) -> Household:
-    return get_object_or_404(
-        Household.objects.visible_to(request.user).select_related("team", "lead_worker"), pk=pk
-    )
 
 
 def household_list(request):
@@ -41,6 +36,9 @@ def household_list(request):
         data, queryset=households, user=request.user, team_ids=sorted(roles.team_ids())
     )
     page = Paginator(household_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if request.GET.get("q"):
+        # Logged without the search words: they are usually names.
+        access_log.log(request, action=AccessEvent.Action.SEARCH, object_type="household_search")
     context = {
         "filter": household_filter,
         "page": page,
@@ -87,7 +85,7 @@ def query_without_page(request) -> str:
 
 def household_detail(request, pk):
     """The worker's desk: what to do next first, then the family, its plan and its history."""
-    household = _visible_household(request, pk)
+    household = visible_household(request, pk)
     plan = household.plans.filter(status=Plan.Status.CURRENT).first()
     referrals = list(
         Referral.objects.visible_to(request.user)
@@ -97,7 +95,7 @@ def household_detail(request, pk):
     )
     context = {
         "household": household,
-        "members": household.members.order_by("birth_date", "first_name"),
+        "members": list(household.members.order_by("birth_date", "first_name")),
         "changes": household.history.select_related("history_user").order_by("-history_date")[:10],
         "can_edit": household.team_id in services.teams_editable_by(request.user),
         "referrals": referrals,
@@ -117,6 +115,13 @@ def household_detail(request, pk):
         "warnings": active_warnings(household),
         **contacts_context(request, household),
     }
+    access_log.log(
+        request,
+        action=AccessEvent.Action.VIEW,
+        household=household,
+        obj=household,
+        persons=[member.pk for member in context["members"]],
+    )
     return render(request, "cases/household_detail.html", context)
 
 
@@ -144,7 +149,7 @@ def household_create(request):
 
 @require_http_methods(["GET", "POST"])
 def household_edit(request, pk):
-    household = _visible_household(request, pk)
+    household = visible_household(request, pk)
     services.check_may_edit(request.user, household)
     form = HouseholdForm(request.POST or None, instance=household, team_ids=[household.team_id])
     if request.method == "POST" and form.is_valid():
@@ -160,7 +165,7 @@ def household_edit(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk, person_pk=None):
-    household = _visible_household(request, pk)
+    household = visible_household(request, pk)
     services.check_may_edit(request.user, household)
     person = get_object_or_404(household.members, pk=person_pk) if person_pk else None
     form = PersonForm(request.POST or None, instance=person)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import figures, services
+from cases import access_log, figures, services
 from cases.forms import (
     QUICK,
     CloseHouseholdForm,
@@ -21,7 +21,7 @@ from cases.forms import (
     SafetyWarningForm,
     WarningEndForm,
 )
-from cases.models import Contact, Household, Plan, Referral, SafetyWarning
+from cases.models import AccessEvent, Contact, Household, Plan, Referral, SafetyWarning
 from cases.querysets import EPOCH
 from cases.views.plans import _editable_household
 from teams.models import Position, User
@@ -201,6 +201,7 @@ def caseload(request):
         .count(),
         **sizes,
     }
+    access_log.log(request, action=AccessEvent.Action.SEARCH, object_type="caseload")
     return render(request, "cases/caseload.html", context)
 
 
@@ -225,6 +226,7 @@ def follow_up_list(request):
         )
         .order_by(F("out_of_contact_since").asc(), "name")
     )
+    access_log.log(request, action=AccessEvent.Action.SEARCH, object_type="follow_up_list")
     return render(
         request,
         "cases/follow_up_list.html",

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import charts, services, zrm
+from cases import access_log, charts, services, zrm
 from cases.forms import (
     ActionForm,
     ApprovalForm,
@@ -24,12 +24,11 @@ from cases.forms import (
 from cases.models import AccessEvent, Action, Assessment, CaseReview, Household, Plan, SafetyWarning, Score
 from cases.services.referrals import coordinator_team_ids
 from cases.timeline import household_changes
+from cases.views.common import visible_household
 
 
 def _household(request, pk) -> Household:
-    return get_object_or_404(
-        Household.objects.visible_to(request.user).select_related("team", "lead_worker"), pk=pk
-    )
+    return visible_household(request, pk)
 
 
 def _editable_household(request, pk) -> Household:
@@ -80,6 +79,7 @@ def plan_detail(request, pk):
             "warnings": SafetyWarning.objects.filter(household=household).active(),
         }
     )
+    access_log.log(request, action=AccessEvent.Action.VIEW, household=household, obj=plan or household)
     return render(request, "cases/plan_detail.html", context)
 
 
@@ -89,6 +89,7 @@ def plan_version(request, pk, number):
     plan = get_object_or_404(household.plans, number=number)
     context = _plan_context(request, household, plan)
     context["readonly"] = True
+    access_log.log(request, action=AccessEvent.Action.VIEW, household=household, obj=plan)
     return render(request, "cases/plan_detail.html", context)
 
 
@@ -259,7 +260,7 @@ def plan_print(request, pk):
     """The plan for the family, on paper: no prior information, no internal notes. Logged."""
     household = _household(request, pk)
     plan = _current_plan(household)
-    services.log_access(request=request, household=household, action=AccessEvent.Action.PRINT, obj=plan)
+    access_log.log(request, action=AccessEvent.Action.PRINT, household=household, obj=plan)
     context = _plan_context(request, household, plan)
     return render(request, "cases/plan_print.html", context)
 
@@ -283,6 +284,13 @@ def assessments(request, pk):
         "people": [(person, charts.person_chart(person.assessments.all(), domains)) for person in people],
         "can_edit": household.team_id in services.teams_editable_by(request.user),
     }
+    access_log.log(
+        request,
+        action=AccessEvent.Action.VIEW,
+        household=household,
+        object_type="assessments",
+        persons=[person.pk for person in people],
+    )
     return render(request, "cases/assessments.html", context)
 
 
@@ -350,6 +358,7 @@ def review_follow_up(request, pk, review_pk, line):
 def household_history(request, pk):
     """Who changed what, when and why, across the household and its plan, newest first."""
     household = _household(request, pk)
+    access_log.log(request, action=AccessEvent.Action.VIEW, household=household, object_type="history")
     return render(
         request,
         "cases/household_history.html",

@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import matching, services, workflow
+from cases import access_log, matching, services, workflow
 from cases.filters import ReferralFilter
 from cases.forms import (
     AcceptForm,
@@ -25,7 +26,7 @@ from cases.forms import (
     ReassignForm,
     TaskDoneForm,
 )
-from cases.models import Household, Referral, Task
+from cases.models import AccessEvent, Household, Referral, Task
 from cases.services.referrals import may_close, other_signallers
 from cases.views.households import PAGE_SIZE, query_without_page
 from mandates.models import Mandate
@@ -110,8 +111,9 @@ def referral_create(request):
 
 
 def _visible_referral(request, pk) -> Referral:
-    return get_object_or_404(
-        Referral.objects.visible_to(request.user).select_related(
+    referral = (
+        Referral.objects.visible_to(request.user)
+        .select_related(
             "team",
             "sender_organisation",
             "submitted_by",
@@ -119,9 +121,14 @@ def _visible_referral(request, pk) -> Referral:
             "assigned_to",
             "forwarded_to",
             "merged_into",
-        ),
-        pk=pk,
+        )
+        .filter(pk=pk)
+        .first()
     )
+    if referral is None:
+        access_log.log_refused(request, pk=pk, object_type="referral")
+        raise Http404
+    return referral
 
 
 def _team_households(request, referral: Referral):
@@ -202,7 +209,9 @@ def _mandate_of(referral: Referral) -> Mandate | None:
 
 
 def referral_detail(request, pk):
-    return _render_detail(request, _visible_referral(request, pk))
+    referral = _visible_referral(request, pk)
+    access_log.log(request, action=AccessEvent.Action.VIEW, household=referral.household, obj=referral)
+    return _render_detail(request, referral)
 
 
 def _post_accept(request, referral, form):

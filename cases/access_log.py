@@ -1,0 +1,71 @@
+"""Writing the access log: one call per page of household data (see cases/models/access.py).
+
+The role and basis are stored as codes at the moment of access, so a later change of position
+does not rewrite what was true then.
+"""
+
+from cases.models import AccessEvent, Household
+from teams.roles import roles_of
+
+LEAD_WORKER = "lead_worker"
+TEAM_POSITION = "team_position"
+NO_POSITION = "no_position"
+
+
+def _origin(request) -> str | None:
+    # Behind the reverse proxy REMOTE_ADDR is the proxy unless the deployment sets it from
+    # X-Forwarded-For (see README, deployment); never trust the header here.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def log(
+    request,
+    *,
+    action: str,
+    household: Household | None = None,
+    obj=None,
+    object_type: str = "",
+    persons=(),
+    result: str = AccessEvent.Result.ALLOWED,
+) -> AccessEvent:
+    """Record that request.user read (or was refused) something of a household."""
+    user = request.user
+    team_id = household.team_id if household is not None else None
+    held = sorted(roles_of(user).by_team.get(team_id, set())) if team_id else []
+    if result == AccessEvent.Result.DENIED:
+        basis = NO_POSITION
+    elif household is not None and household.lead_worker_id == user.pk:
+        basis = LEAD_WORKER
+    else:
+        basis = TEAM_POSITION
+    event = AccessEvent(
+        user=user,
+        role=",".join(held),
+        team_id=team_id,
+        household=household,
+        persons=[str(pk) for pk in persons],
+        action=action,
+        object_type=object_type or (obj._meta.model_name if obj is not None else ""),
+        object_id=str(obj.pk) if obj is not None else "",
+        result=result,
+        basis=basis,
+        origin=_origin(request),
+    )
+    event.save()
+    return event
+
+
+def log_refused(request, *, pk, object_type: str = "household") -> None:
+    """An attempt to open a household (or one of its records) outside the user's scope."""
+    household = Household.objects.filter(pk=pk).first() if object_type == "household" else None
+    AccessEvent(
+        user=request.user,
+        household=household,
+        team_id=household.team_id if household else None,
+        action=AccessEvent.Action.VIEW,
+        object_type=object_type,
+        object_id=str(pk),
+        result=AccessEvent.Result.DENIED,
+        basis=NO_POSITION,
+        origin=_origin(request),
+    ).save()

@@ -1,0 +1,66 @@
+"""The access log (NEN 7513): who read which household's data, when, in which role, on what basis.
+
+Append-only (a PostgreSQL trigger rejects UPDATE and DELETE). Views write one row per page of
+household data; lists and searches one row per page, without the search words (they are often
+names).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wijkteam.history import AuditedQuerySet
+
+
+class AccessEvent(models.Model):
+    class Action(models.TextChoices):
+        VIEW = "view", _("View")
+        SEARCH = "search", _("Search or list")
+        PRINT = "print", _("Print")
+        EXPORT = "export", _("Export")
+
+    class Result(models.TextChoices):
+        ALLOWED = "allowed", _("Shown")
+        DENIED = "denied", _("Refused")
+
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("role"), max_length=60, blank=True)
+    team = models.ForeignKey(
+        "teams.Team",
+        verbose_name=_("on behalf of team"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    household = models.ForeignKey(
+        "cases.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="access_events",
+    )
+    persons = models.JSONField(_("persons involved"), default=list, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    object_type = models.CharField(_("object"), max_length=40)
+    object_id = models.CharField(_("object id"), max_length=40, blank=True)
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices, default=Result.ALLOWED)
+    basis = models.CharField(_("basis"), max_length=120, blank=True)
+    origin = models.GenericIPAddressField(_("origin address"), null=True, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["household", "-at"], name="access_household_at"),
+            models.Index(fields=["user", "-at"], name="access_user_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%d-%m-%Y %H:%M} {self.user} {self.action} {self.object_type}"
