@@ -12,6 +12,8 @@ urlpatterns = [
     path("households/<uuid:pk>/members/new/", views.person_edit, name="person_add"),
     path("households/<uuid:pk>/members/<uuid:person_pk>/", views.person_edit, name="person_edit"),
     path("households/<uuid:pk>/history/", views.household_history, name="household_history"),
+    path("households/<uuid:pk>/access-log/", views.household_access_log, name="household_access_log"),
+    path("access-log/users/<int:user_pk>/", views.user_access_log, name="user_access_log"),
     # The plan and what surrounds it.
     path("households/<uuid:pk>/plan/", views.plan_detail, name="plan_detail"),
     path("households/<uuid:pk>/plan/start/", views.plan_start, name="plan_start"),

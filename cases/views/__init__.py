@@ -1,5 +1,6 @@
 """Thin views: parse the request, fetch through a scoped queryset, call a service, render."""
 
+from cases.views.access import household_access_log, user_access_log
 from cases.views.households import (
     household_create,
     household_detail,
@@ -47,6 +48,8 @@ from cases.views.referrals import (
 )
 
 __all__ = [
+    "household_access_log",
+    "user_access_log",
     "caseload",
     "contact_new",
     "follow_up_decide",

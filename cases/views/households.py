@@ -13,7 +13,7 @@ from cases.forms import HouseholdForm, NewHouseholdForm, PersonForm, TaskDoneFor
 from cases.models import AccessEvent, Action, Household, Person, Plan, Referral, Task
 from cases.views.common import visible_household
 from cases.views.outreach import active_warnings, contacts_context
-from teams.models import Team
+from teams.models import Position, Team
 from teams.roles import roles_of
 
 PAGE_SIZE = 25
@@ -112,6 +112,8 @@ def household_detail(request, pk):
         "low_domains": charts.low_domains(household),
         "reviews": household.reviews.all()[:5],
         "next_url": household.get_absolute_url(),
+        "may_read_access_log": household.team_id
+        in roles_of(request.user).teams_as(Position.AccessRole.COORDINATOR, Position.AccessRole.MANAGER),
         "warnings": active_warnings(household),
         **contacts_context(request, household),
     }

@@ -1,0 +1,73 @@
+"""Reading the access log: per household ("who saw what, when, why") and per user ("what did
+this user open"), for the team's coordinators and managers; a printable overview for the resident.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from cases import access_log
+from cases.models import AccessEvent
+from cases.views.common import visible_household
+from teams.models import Position, User
+from teams.roles import roles_of
+
+OVERSEEING = (Position.AccessRole.COORDINATOR, Position.AccessRole.MANAGER)
+
+
+def _period(request) -> tuple[datetime.datetime, datetime.datetime, datetime.date, datetime.date]:
+    today = timezone.localdate()
+    try:
+        start = datetime.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        start = today - datetime.timedelta(days=90)
+    try:
+        end = datetime.date.fromisoformat(request.GET.get("until", ""))
+    except ValueError:
+        end = today
+    start, end = min(start, end), max(start, end)
+    since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    until = timezone.make_aware(datetime.datetime.combine(end, datetime.time.max))
+    return since, until, start, end
+
+
+def household_access_log(request, pk):
+    household = visible_household(request, pk)
+    if household.team_id not in roles_of(request.user).teams_as(*OVERSEEING):
+        raise PermissionDenied
+    since, until, start, end = _period(request)
+    events = (
+        AccessEvent.objects.filter(household=household, at__range=(since, until))
+        .select_related("user")
+        .order_by("-at", "-id")
+    )
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # the log as it was before this reading of it
+    access_log.log(request, action=AccessEvent.Action.VIEW, household=household, object_type="access_log")
+    template = "cases/access_log_print.html" if request.GET.get("print") else "cases/access_log.html"
+    return render(request, template, {"household": household, "page": page, "start": start, "end": end})
+
+
+def user_access_log(request, user_pk):
+    """What one user opened, limited to the households of the viewer's teams (and lists)."""
+    teams = roles_of(request.user).teams_as(*OVERSEEING)
+    if not teams:
+        raise PermissionDenied
+    subject = get_object_or_404(
+        User.objects.filter(pk__in=Position.objects.filter(team_id__in=teams).values("user_id")), pk=user_pk
+    )
+    since, until, start, end = _period(request)
+    events = (
+        AccessEvent.objects.filter(user=subject, at__range=(since, until))
+        .filter(Q(team_id__in=teams) | Q(team__isnull=True, household__isnull=True))
+        .select_related("household")
+        .order_by("-at", "-id")
+    )
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    return render(
+        request, "cases/access_log_user.html", {"subject": subject, "page": page, "start": start, "end": end}
+    )
