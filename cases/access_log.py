@@ -27,6 +27,7 @@ def log(
     object_type: str = "",
     persons=(),
     result: str = AccessEvent.Result.ALLOWED,
+    reason: str = "",
 ) -> AccessEvent:
     """Record that request.user read (or was refused) something of a household."""
     user = request.user
@@ -49,6 +50,7 @@ def log(
         object_id=str(obj.pk) if obj is not None else "",
         result=result,
         basis=basis,
+        reason=reason,
         origin=_origin(request),
     )
     event.save()

@@ -45,6 +45,15 @@ urlpatterns = [
     path("households/<uuid:pk>/follow-up/", views.follow_up_decide, name="follow_up_decide"),
     path("households/<uuid:pk>/close/", views.household_close, name="household_close"),
     path("households/<uuid:pk>/reopen/", views.household_reopen, name="household_reopen"),
+    # Consent and sharing.
+    path("households/<uuid:pk>/consent/<uuid:person_pk>/new/", views.consent_new, name="consent_add"),
+    path(
+        "households/<uuid:pk>/consent/<int:decision_pk>/withdraw/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("households/<uuid:pk>/share/", views.share_new, name="share_add"),
+    path("referrals/<uuid:pk>/emergency/", views.referral_emergency, name="referral_emergency"),
     path("caseload/", views.caseload, name="caseload"),
     path("follow-up/", views.follow_up_list, name="follow_up_list"),
     path("outreach/", views.outreach_figures, name="outreach_figures"),

@@ -1,5 +1,6 @@
 """Validation and layout of the case forms; no business rules (those are in cases/services)."""
 
+from cases.forms.consent import ConsentForm, EmergencyAccessForm, ShareForm, WithdrawForm
 from cases.forms.households import DateInput, HouseholdForm, NewHouseholdForm, PersonForm
 from cases.forms.outreach import (
     QUICK,
@@ -35,6 +36,10 @@ from cases.forms.referrals import (
 )
 
 __all__ = [
+    "ConsentForm",
+    "EmergencyAccessForm",
+    "ShareForm",
+    "WithdrawForm",
     "QUICK",
     "CloseHouseholdForm",
     "ContactForm",

@@ -19,6 +19,7 @@ class AccessEvent(models.Model):
         SEARCH = "search", _("Search or list")
         PRINT = "print", _("Print")
         EXPORT = "export", _("Export")
+        EMERGENCY = "emergency", _("Emergency access")
 
     class Result(models.TextChoices):
         ALLOWED = "allowed", _("Shown")
@@ -49,6 +50,9 @@ class AccessEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=40, blank=True)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices, default=Result.ALLOWED)
     basis = models.CharField(_("basis"), max_length=120, blank=True)
+    reason = models.CharField(
+        _("reason"), max_length=500, blank=True, help_text=_("Required for emergency access.")
+    )
     origin = models.GenericIPAddressField(_("origin address"), null=True, blank=True)
 
     objects = AuditedQuerySet.as_manager()

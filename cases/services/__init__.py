@@ -1,5 +1,16 @@
 """Every state change of the case record: one transaction, validated, history with a reason."""
 
+from cases.services.consent import (
+    SharingRefused,
+    consent_record,
+    consent_withdraw,
+    current_consents,
+    gate,
+    may_withdraw,
+    possible_parents,
+    share,
+    who_decides,
+)
 from cases.services.households import (
     EDITING_ROLES,
     check_may_edit,
@@ -53,6 +64,15 @@ from cases.services.referrals import (
 )
 
 __all__ = [
+    "SharingRefused",
+    "consent_record",
+    "consent_withdraw",
+    "current_consents",
+    "gate",
+    "may_withdraw",
+    "possible_parents",
+    "share",
+    "who_decides",
     "contact_log",
     "follow_up_decide",
     "household_close",

@@ -1,6 +1,7 @@
 """Thin views: parse the request, fetch through a scoped queryset, call a service, render."""
 
 from cases.views.access import household_access_log, user_access_log
+from cases.views.consent import consent_new, consent_withdraw, referral_emergency, share_new
 from cases.views.households import (
     household_create,
     household_detail,
@@ -48,6 +49,10 @@ from cases.views.referrals import (
 )
 
 __all__ = [
+    "consent_new",
+    "consent_withdraw",
+    "referral_emergency",
+    "share_new",
     "household_access_log",
     "user_access_log",
     "caseload",

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from cases import access_log, charts, services
 from cases.filters import HouseholdFilter
 from cases.forms import HouseholdForm, NewHouseholdForm, PersonForm, TaskDoneForm
-from cases.models import AccessEvent, Action, Household, Person, Plan, Referral, Task
+from cases.models import AccessEvent, Action, ConsentDecision, Household, Person, Plan, Referral, Task
 from cases.views.common import visible_household
 from cases.views.outreach import active_warnings, contacts_context
 from teams.models import Position, Team
@@ -77,6 +77,22 @@ def _plans_to_look_at(user):
     )
 
 
+def _consent_overview(household: Household, members: list[Person]) -> list[tuple]:
+    """Per member: the latest decision per recipient and purpose, and who may withdraw it."""
+    by_pk = {member.pk: member for member in members}
+    latest = {}
+    decisions = ConsentDecision.objects.filter(person__household=household).select_related("recipient")
+    for decision in decisions.order_by("-recorded_at", "-id"):
+        latest.setdefault((decision.person_id, decision.recipient_id, decision.purpose), decision)
+    rows = []
+    for decision in sorted(latest.values(), key=lambda d: (str(d.person_id), d.recipient.name)):
+        person = by_pk.get(decision.person_id)
+        if person is not None:
+            decision.person = person
+            rows.append((decision, services.may_withdraw(person, members) if decision.in_force else []))
+    return rows
+
+
 def query_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -87,6 +103,7 @@ def household_detail(request, pk):
     """The worker's desk: what to do next first, then the family, its plan and its history."""
     household = visible_household(request, pk)
     plan = household.plans.filter(status=Plan.Status.CURRENT).first()
+    members = list(household.members.order_by("birth_date", "first_name"))
     referrals = list(
         Referral.objects.visible_to(request.user)
         .filter(household=household)
@@ -95,7 +112,7 @@ def household_detail(request, pk):
     )
     context = {
         "household": household,
-        "members": list(household.members.order_by("birth_date", "first_name")),
+        "members": members,
         "changes": household.history.select_related("history_user").order_by("-history_date")[:10],
         "can_edit": household.team_id in services.teams_editable_by(request.user),
         "referrals": referrals,
@@ -112,6 +129,8 @@ def household_detail(request, pk):
         "low_domains": charts.low_domains(household),
         "reviews": household.reviews.all()[:5],
         "next_url": household.get_absolute_url(),
+        "consents": _consent_overview(household, members),
+        "shares": household.shares.select_related("recipient", "shared_by")[:10],
         "may_read_access_log": household.team_id
         in roles_of(request.user).teams_as(Position.AccessRole.COORDINATOR, Position.AccessRole.MANAGER),
         "warnings": active_warnings(household),

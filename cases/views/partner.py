@@ -58,4 +58,6 @@ def partner_referral_status(request, reference):
     """The acknowledgement of receipt, and later the status, of one of the organisation's signals."""
     _require_partner(request)
     referral = get_object_or_404(_own_signals(request), reference=reference)
-    return render(request, "cases/partner_referral_status.html", {"referral": referral})
+    # Only what passed the sharing gate (consent or the mandate's basis) and was meant for them.
+    feedback = referral.shares.filter(recipient_id=request.user.organisation_id).order_by("shared_at")
+    return render(request, "cases/partner_referral_status.html", {"referral": referral, "feedback": feedback})

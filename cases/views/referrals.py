@@ -1,5 +1,6 @@
 """The coordinator's side of signals: the triage queue, the signal page and its decisions."""
 
+import datetime
 import uuid
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from cases.forms import (
 )
 from cases.models import AccessEvent, Household, Referral, Task
 from cases.services.referrals import may_close, other_signallers
+from cases.views.consent import emergency_granted
 from cases.views.households import PAGE_SIZE, query_without_page
 from mandates.models import Mandate
 from teams.models import Position, Team
@@ -75,6 +77,12 @@ def referral_queue(request):
         "query_string": query_without_page(request),
         "can_register": bool(services.coordinator_team_ids(request.user)),
         "today": today,
+        # Reported to the coordinator: who opened confidential prior information, and why.
+        "emergencies": AccessEvent.objects.filter(
+            action=AccessEvent.Action.EMERGENCY,
+            team_id__in=team_ids,
+            at__gte=timezone.now() - datetime.timedelta(days=14),
+        ).select_related("user", "household")[:20],
     }
     template = "cases/referral_queue.html"
     if request.htmx and not request.htmx.boosted:
@@ -181,7 +189,11 @@ def _render_detail(request, referral: Referral, bound=None, status=200):
         "candidates": candidates,
         "merge_targets": merge_targets,
         "known_elsewhere": elsewhere,
-        "prior_information_visible": services.may_read_prior_information(user, referral),
+        "prior_information_visible": services.may_read_prior_information(user, referral)
+        or emergency_granted(request, referral),
+        "feedback": referral.shares.select_related("shared_by") if referral.household_id else [],
+        "may_give_feedback": referral.household_id is not None
+        and referral.team_id in services.teams_editable_by(user),
         "decisions": referral.decisions.select_related(
             "decided_by", "assigned_to", "forwarded_to", "merged_into", "household"
         ),

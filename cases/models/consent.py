@@ -1,0 +1,142 @@
+"""Consent and sharing: per person, to whom, for what, on which legal basis; and each share made.
+
+Both are append-only: withdrawing consent is a new decision, the old one stays (DOMAIN.md).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wijkteam.history import AuditedQuerySet
+
+
+class Purpose(models.TextChoices):
+    FEEDBACK = "feedback", _("Feedback to the organisation that sent the signal")
+    COORDINATION = "coordination", _("Coordinating help together")
+    HANDOVER = "handover", _("Warm handover")
+    OTHER = "other", _("Other")
+
+
+class LegalBasis(models.TextChoices):
+    CONSENT = "consent", _("Consent")
+    LEGAL_TASK = "legal_task", _("Legal task (e.g. Wmo 2015 art. 5.1.1)")
+    VITAL_INTEREST = "vital_interest", _("Vital interest")
+    OTHER = "other", _("Other")
+
+
+class DataCategory(models.TextChoices):
+    CONTACT = "contact", _("Contact details")
+    SITUATION = "situation", _("The situation and concerns")
+    PLAN = "plan", _("The plan")
+    HEALTH = "health", _("Health and mental health")
+    YOUTH_CARE = "youth_care", _("Youth care")
+    DEBT = "debt", _("Money and debts")
+
+
+class ConsentDecision(models.Model):
+    class Decision(models.TextChoices):
+        GIVEN = "given", _("Given")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Obtained(models.TextChoices):
+        VERBAL = "verbal", _("Verbally")
+        WRITTEN = "written", _("In writing")
+
+    person = models.ForeignKey(
+        "cases.Person", verbose_name=_("about"), on_delete=models.PROTECT, related_name="consent_decisions"
+    )
+    recipient = models.ForeignKey(
+        "teams.Organisation", verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="+"
+    )
+    purpose = models.CharField(_("purpose"), max_length=15, choices=Purpose.choices)
+    categories = models.JSONField(_("data"), default=list)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    legal_basis = models.CharField(_("legal basis"), max_length=15, choices=LegalBasis.choices)
+    basis_text = models.CharField(_("basis, explained"), max_length=200, blank=True)
+    obtained = models.CharField(_("obtained"), max_length=10, choices=Obtained.choices, blank=True)
+    information_given = models.TextField(_("information given"), max_length=1000, blank=True)
+    decided_by = models.JSONField(
+        _("decided by"),
+        default=list,
+        help_text=_("The people who decided: the person, or the parents with authority."),
+    )
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent decision")
+        verbose_name_plural = _("consent decisions")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "recipient", "purpose", "-recorded_at"], name="consent_lookup")
+        ]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} – {self.recipient}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.decision == self.Decision.GIVEN and (
+            self.valid_until is None or self.valid_until >= timezone.localdate()
+        )
+
+    def clean(self):
+        if (
+            self.decision == self.Decision.GIVEN
+            and self.legal_basis == LegalBasis.CONSENT
+            and not self.obtained
+        ):
+            raise ValidationError({"obtained": _("How was the consent obtained?")})
+        if self.legal_basis == LegalBasis.OTHER and not self.basis_text:
+            raise ValidationError({"basis_text": _("Explain the basis.")})
+
+
+class Share(models.Model):
+    """One share of household data with an organisation, and the ground it was shared on."""
+
+    class Ground(models.TextChoices):
+        CONSENT = "consent", _("Consent of the person")
+        MANDATE = "mandate", _("The mandate's basis")
+        OVERRIDE = "override", _("Coordinator's decision without consent or basis")
+
+    household = models.ForeignKey(
+        "cases.Household", verbose_name=_("household"), on_delete=models.PROTECT, related_name="shares"
+    )
+    referral = models.ForeignKey(
+        "cases.Referral",
+        verbose_name=_("signal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shares",
+    )
+    recipient = models.ForeignKey(
+        "teams.Organisation", verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="+"
+    )
+    purpose = models.CharField(_("purpose"), max_length=15, choices=Purpose.choices)
+    content = models.TextField(_("what is shared"), max_length=3000)
+    ground = models.CharField(_("ground"), max_length=10, choices=Ground.choices)
+    ground_reference = models.CharField(_("ground, detail"), max_length=200)
+    override_reason = models.TextField(_("why without consent or basis"), max_length=1000, blank=True)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("shared by"), on_delete=models.PROTECT, related_name="+"
+    )
+    shared_at = models.DateTimeField(_("shared at"), default=timezone.now)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("share")
+        verbose_name_plural = _("shares")
+        ordering = ["-shared_at", "-id"]
+
+    def __str__(self):
+        return f"{self.recipient} {self.shared_at:%d-%m-%Y}"

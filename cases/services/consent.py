@@ -1,0 +1,211 @@
+"""Consent decisions, the sharing gate and shares (DOMAIN.md: consent, legal basis, privacy).
+
+Who decides depends on age: under 12 the parents with authority, 12 to 15 the child *and* the
+parents, from 16 the young person alone. Withdrawing is a new decision, made in one step like
+giving. Nothing is shared with an organisation without a current consent or a mandate whose
+basis covers it; a coordinator may override with a written reason, which is kept and shown.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cases.models import ConsentDecision, Household, LegalBasis, Person, Purpose, Referral, Share
+from cases.services.households import check_may_edit
+from cases.services.referrals import coordinator_team_ids
+from mandates.models import Mandate
+from teams.models import Organisation, User
+
+SELF, CHILD_AND_PARENTS, PARENTS = "self", "child_and_parents", "parents"
+ADULT_RELATIONS = {
+    Person.Relation.MAIN_RESIDENT,
+    Person.Relation.PARTNER,
+    Person.Relation.PARENT,
+    Person.Relation.GRANDPARENT,
+    Person.Relation.OTHER_FAMILY,
+}
+
+
+def who_decides(person: Person) -> str:
+    age = person.age
+    if age is None or age >= 16:
+        return SELF
+    return CHILD_AND_PARENTS if age >= 12 else PARENTS
+
+
+def possible_parents(person: Person):
+    """Adults of the household who may hold parental authority (the worker checks who does)."""
+    return person.household.members.exclude(pk=person.pk).filter(relation__in=ADULT_RELATIONS)
+
+
+def _deciders(person: Person, decision: str, parents: list[Person], child_agrees: bool) -> list[str]:
+    rule = who_decides(person)
+    if rule == SELF:
+        return [str(person.pk)]
+    allowed = set(possible_parents(person).values_list("pk", flat=True))
+    if not parents:
+        raise ValidationError({"parents": _("Which parent(s) with authority decided?")})
+    if any(parent.pk not in allowed for parent in parents):
+        raise PermissionDenied
+    ids = [str(parent.pk) for parent in parents]
+    if rule == CHILD_AND_PARENTS:
+        if decision == ConsentDecision.Decision.GIVEN and not child_agrees:
+            raise ValidationError({"child_agrees": _("From 12 to 15 the child must agree as well.")})
+        ids.append(str(person.pk))
+    return ids
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    decision: ConsentDecision,
+    person: Person,
+    by: User,
+    parents: list[Person] = (),
+    child_agrees: bool = False,
+) -> ConsentDecision:
+    household = Household.objects.select_for_update().get(pk=person.household_id)
+    check_may_edit(by, household)
+    decision.person = person
+    decision.recorded_by = by
+    if decision.legal_basis == LegalBasis.CONSENT or decision.decision != ConsentDecision.Decision.GIVEN:
+        decision.decided_by = _deciders(person, decision.decision, list(parents), child_agrees)
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+def may_withdraw(person: Person, members: list[Person] | None = None) -> list[Person]:
+    """Who can withdraw: anyone who could decide (for a child of 12-15, the child or a parent).
+
+    Pass the household's members when they are at hand, to save a query per person.
+    """
+    rule = who_decides(person)
+    if members is None:
+        parents = list(possible_parents(person)) if rule != SELF else []
+    else:
+        parents = (
+            [m for m in members if m.pk != person.pk and m.relation in ADULT_RELATIONS]
+            if rule != SELF
+            else []
+        )
+    return ([person] if rule != PARENTS else []) + parents
+
+
+@transaction.atomic
+def consent_withdraw(*, given: ConsentDecision, by: User, withdrawn_by: Person) -> ConsentDecision:
+    """One step, like giving: a new 'withdrawn' decision; the given one stays in the record."""
+    person = given.person
+    household = Household.objects.select_for_update().get(pk=person.household_id)
+    check_may_edit(by, household)
+    if withdrawn_by.pk not in {p.pk for p in may_withdraw(person)}:
+        raise ValidationError({"withdrawn_by": _("This person cannot withdraw this consent.")})
+    withdrawal = ConsentDecision(
+        person=person,
+        recipient=given.recipient,
+        purpose=given.purpose,
+        categories=given.categories,
+        decision=ConsentDecision.Decision.WITHDRAWN,
+        legal_basis=LegalBasis.CONSENT,
+        obtained=given.obtained,
+        decided_by=[str(withdrawn_by.pk)],
+        recorded_by=by,
+    )
+    withdrawal.full_clean()
+    withdrawal.save()
+    return withdrawal
+
+
+def current_consents(household: Household, recipient_id: int, purpose: str) -> list[ConsentDecision]:
+    """For each member, the latest decision for this recipient and purpose, if it is in force."""
+    latest = {}
+    decisions = ConsentDecision.objects.filter(
+        person__household=household, recipient_id=recipient_id, purpose=purpose
+    ).select_related("person")
+    for decision in decisions.order_by("person_id", "-recorded_at", "-id"):
+        latest.setdefault(decision.person_id, decision)
+    return [decision for decision in latest.values() if decision.in_force]
+
+
+@dataclass
+class Ground:
+    kind: str
+    reference: str
+
+
+class SharingRefused(Exception):
+    pass
+
+
+def gate(*, household: Household, recipient: Organisation, purpose: str) -> Ground:
+    """The ground for sharing with this organisation for this purpose, or SharingRefused."""
+    consents = current_consents(household, recipient.pk, purpose)
+    if consents:
+        consent = consents[0]
+        return Ground(
+            Share.Ground.CONSENT,
+            _("consent of %(person)s, %(date)s")
+            % {
+                "person": consent.person.first_name,
+                "date": consent.recorded_at.strftime("%d-%m-%Y"),
+            },
+        )
+    mandates = Mandate.objects.in_force().filter(team_id=household.team_id, organisation=recipient)
+    mandates = mandates.exclude(sharing_basis=Mandate.SharingBasis.CONSENT_ONLY)
+    if purpose == Purpose.FEEDBACK:
+        mandates = mandates.exclude(feedback_level=Mandate.FeedbackLevel.STATUS)
+    mandate = mandates.first()
+    if mandate is not None:
+        return Ground(
+            Share.Ground.MANDATE,
+            f"{mandate} · {mandate.get_sharing_basis_display()} {mandate.legal_basis_text}".strip(),
+        )
+    raise SharingRefused(
+        _(
+            "Nothing can be shared with %(organisation)s for this purpose: there is no current consent, "
+            "and no mandate whose basis covers it. Ask the household for consent, or ask the "
+            "coordinator to decide."
+        )
+        % {"organisation": recipient}
+    )
+
+
+@transaction.atomic
+def share(
+    *,
+    household: Household,
+    recipient: Organisation,
+    purpose: str,
+    content: str,
+    by: User,
+    referral: Referral | None = None,
+    override_reason: str = "",
+) -> Share:
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    check_may_edit(by, household)
+    if referral is not None and referral.household_id != household.pk:
+        raise PermissionDenied
+    try:
+        ground = gate(household=household, recipient=recipient, purpose=purpose)
+    except SharingRefused:
+        if not override_reason.strip():
+            raise
+        if household.team_id not in coordinator_team_ids(by):
+            raise PermissionDenied(_("Only a coordinator can share without consent or basis.")) from None
+        ground = Ground(Share.Ground.OVERRIDE, override_reason)
+    record = Share(
+        household=household,
+        referral=referral,
+        recipient=recipient,
+        purpose=purpose,
+        content=content,
+        ground=ground.kind,
+        ground_reference=ground.reference[:200],
+        override_reason=override_reason if ground.kind == Share.Ground.OVERRIDE else "",
+        shared_by=by,
+    )
+    record.full_clean()
+    record.save()
+    return record

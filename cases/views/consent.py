@@ -1,0 +1,130 @@
+"""Consent decisions, shares with organisations, and emergency access to prior information."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import access_log, services
+from cases.forms import ConsentForm, EmergencyAccessForm, ShareForm, WithdrawForm
+from cases.models import AccessEvent, ConsentDecision, Purpose, Referral
+from cases.views.plans import _editable_household
+
+EMERGENCY_MINUTES = 30
+SESSION_KEY = "wijkteam.emergency"
+
+
+@require_http_methods(["GET", "POST"])
+def consent_new(request, pk, person_pk):
+    household = _editable_household(request, pk)
+    person = get_object_or_404(household.members, pk=person_pk)
+    person.household = household
+    form = ConsentForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(
+                decision=form.save(commit=False),
+                person=person,
+                by=request.user,
+                parents=list(form.cleaned_data.get("parents") or []),
+                child_agrees=form.cleaned_data.get("child_agrees", False),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Consent decision recorded."))
+            return redirect(household)
+    title = _("Consent of %(name)s") % {"name": person.full_name}
+    return render(request, "cases/plan_form.html", {"form": form, "household": household, "title": title})
+
+
+@require_POST
+def consent_withdraw(request, pk, decision_pk):
+    household = _editable_household(request, pk)
+    given = get_object_or_404(
+        ConsentDecision.objects.filter(person__household=household).select_related("person", "recipient"),
+        pk=decision_pk,
+    )
+    given.person.household = household
+    form = WithdrawForm(request.POST, people=services.may_withdraw(given.person))
+    if form.is_valid():
+        try:
+            services.consent_withdraw(
+                given=given, by=request.user, withdrawn_by=form.cleaned_data["withdrawn_by"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Consent withdrawn. Nothing more is shared on it."))
+    else:
+        messages.error(request, _("Say who withdrew the consent."))
+    return redirect(household)
+
+
+@require_http_methods(["GET", "POST"])
+def share_new(request, pk):
+    household = _editable_household(request, pk)
+    referral = None
+    wanted = request.GET.get("referral") or request.POST.get("referral")
+    if wanted:
+        referral = get_object_or_404(Referral.objects.filter(household=household), pk=wanted)
+    may_override = household.team_id in services.coordinator_team_ids(request.user)
+    initial = (
+        {"recipient": referral.sender_organisation_id, "purpose": Purpose.FEEDBACK} if referral else None
+    )
+    form = ShareForm(request.POST or None, initial=initial, may_override=may_override)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.share(
+                household=household,
+                recipient=form.cleaned_data["recipient"],
+                purpose=form.cleaned_data["purpose"],
+                content=form.cleaned_data["content"],
+                by=request.user,
+                referral=referral,
+                override_reason=form.cleaned_data.get("override_reason", ""),
+            )
+        except services.SharingRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Shared, and recorded with its ground."))
+            return redirect(referral or household)
+    context = {
+        "form": form,
+        "household": household,
+        "title": _("Share with an organisation"),
+        "referral": referral,
+    }
+    return render(request, "cases/share_form.html", context)
+
+
+def emergency_granted(request, referral: Referral) -> bool:
+    granted = request.session.get(SESSION_KEY, {}).get(str(referral.pk))
+    return bool(granted) and datetime.datetime.fromisoformat(granted) > timezone.now()
+
+
+@require_POST
+def referral_emergency(request, pk):
+    """Open confidential prior information without need-to-know: reason required, logged,
+    and reported to the team's coordinator."""
+    referral = get_object_or_404(Referral.objects.visible_to(request.user).select_related("household"), pk=pk)
+    form = EmergencyAccessForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the emergency access."))
+        return redirect(referral)
+    access_log.log(
+        request,
+        action=AccessEvent.Action.EMERGENCY,
+        household=referral.household,
+        obj=referral,
+        reason=form.cleaned_data["reason"],
+    )
+    grants = request.session.get(SESSION_KEY, {})
+    grants[str(referral.pk)] = (timezone.now() + datetime.timedelta(minutes=EMERGENCY_MINUTES)).isoformat()
+    request.session[SESSION_KEY] = grants
+    messages.warning(request, _("Emergency access logged and reported to the coordinator."))
+    return redirect(referral)
