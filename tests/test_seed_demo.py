@@ -6,8 +6,10 @@ from django.db.models import Count
 from django.urls import reverse
 
 from cases.models import (
+    AccessEvent,
     Action,
     CaseReview,
+    ConsentDecision,
     Contact,
     Household,
     Person,
@@ -15,6 +17,7 @@ from cases.models import (
     Referral,
     ReferralDecision,
     SafetyWarning,
+    Share,
     Task,
 )
 from mandates.models import Mandate, MandateReview
@@ -56,6 +59,7 @@ def test_seed_demo_builds_the_documented_world_once(demo):
     _plans_in_every_state()
     _contacts()
     _mandates_and_profiles()
+    _consent()
     assert Household.objects.filter(team__name="Noord").count() == 40
     assert Household.objects.filter(team__name="Zuid").count() == 40
     assert Organisation.objects.filter(is_partner=True).values("sector").distinct().count() >= 10
@@ -94,6 +98,17 @@ def _mandates_and_profiles():
         assert profile.funders and profile.participating_organisations.exists() and profile.support_group
     kinds = set(Position.objects.values_list("membership", "accountable_to"))
     assert {("institution", "institution"), ("team", "team")} <= kinds
+
+
+def _consent():
+    """Consent in every state, feedback to the school on it, one emergency access."""
+    assert set(ConsentDecision.objects.values_list("decision", flat=True)) == {
+        "given",
+        "refused",
+        "withdrawn",
+    }
+    assert Share.objects.filter(recipient__name="OBS De Regenboog", ground="consent").exists()
+    assert AccessEvent.objects.filter(action="emergency").exclude(reason="").exists()
 
 
 def _contacts():

@@ -16,6 +16,7 @@ from faker import Faker
 from stdnum.nl import postcode as stdnum_postcode
 
 from cases import services
+from cases.management.demo_consent import seed_consent
 from cases.management.demo_outreach import seed_contacts
 from cases.management.demo_plans import seed_plans
 from cases.models import Household, Person, Referral
@@ -123,6 +124,7 @@ class Command(BaseCommand):
                 seed_contacts(team, seed=2026 + index)
                 seed_profile(team, organisations, users["manager"])
                 seed_mandates(team, organisations, users["manager"])
+                seed_consent(team, organisations)
         self._print_accounts()
 
     def _municipality(self) -> Municipality:
