@@ -53,6 +53,17 @@ urlpatterns = [
         name="consent_withdraw",
     ),
     path("households/<uuid:pk>/share/", views.share_new, name="share_add"),
+    path("households/<uuid:pk>/members/<uuid:person_pk>/export/", views.person_export, name="person_export"),
+    path(
+        "households/<uuid:pk>/members/<uuid:person_pk>/access-request/",
+        views.access_request_new,
+        name="access_request_add",
+    ),
+    path(
+        "households/<uuid:pk>/access-requests/<int:request_pk>/answered/",
+        views.access_request_answered,
+        name="access_request_answered",
+    ),
     path("referrals/<uuid:pk>/emergency/", views.referral_emergency, name="referral_emergency"),
     path("caseload/", views.caseload, name="caseload"),
     path("follow-up/", views.follow_up_list, name="follow_up_list"),

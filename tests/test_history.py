@@ -4,7 +4,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from cases.models import Person
+from cases.models import AccessRequest, Person
 from cases.tests.factories import (
     ActionFactory,
     CaseReviewFactory,
@@ -120,6 +120,9 @@ def test_history_rows_cannot_be_changed_or_deleted(postgres_only, model, world):
     SafetyWarningFactory(household=household, recorded_by=world.worker_a)
     FollowUpDecisionFactory(household=household, decided_by=world.worker_a)
     MandateReviewFactory(mandate=MandateFactory(team=world.team_a), reviewed_by=world.manager_ab)
+    AccessRequest.objects.create(
+        person=household.members.get(), due_on=household.created_at.date(), recorded_by=world.worker_a
+    )
     world.team_a.participating_organisations.set([world.partner.organisation])
     table = connection.ops.quote_name(model.history.model._meta.db_table)
     with connection.cursor() as cursor:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from wijkteam.history import AuditedQuerySet
 
@@ -140,3 +141,33 @@ class Share(models.Model):
 
     def __str__(self):
         return f"{self.recipient} {self.shared_at:%d-%m-%Y}"
+
+
+class AccessRequest(models.Model):
+    """A resident's request to see their data (AVG art. 15): answered within one month."""
+
+    person = models.ForeignKey(
+        "cases.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="access_requests"
+    )
+    requested_on = models.DateField(_("requested on"), default=timezone.localdate)
+    due_on = models.DateField(_("answer due"))
+    handled_on = models.DateField(_("answered on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        ordering = ["due_on", "id"]
+
+    def __str__(self):
+        return f"{self.person} {self.requested_on:%d-%m-%Y}"
+
+    @property
+    def overdue(self) -> bool:
+        return self.handled_on is None and self.due_on < timezone.localdate()

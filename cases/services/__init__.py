@@ -2,6 +2,8 @@
 
 from cases.services.consent import (
     SharingRefused,
+    access_request_answered,
+    access_request_record,
     consent_record,
     consent_withdraw,
     current_consents,
@@ -64,6 +66,8 @@ from cases.services.referrals import (
 )
 
 __all__ = [
+    "access_request_answered",
+    "access_request_record",
     "SharingRefused",
     "consent_record",
     "consent_withdraw",

@@ -8,11 +8,22 @@ basis covers it; a coordinator may override with a written reason, which is kept
 
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import ConsentDecision, Household, LegalBasis, Person, Purpose, Referral, Share
+from cases.models import (
+    AccessRequest,
+    ConsentDecision,
+    Household,
+    LegalBasis,
+    Person,
+    Purpose,
+    Referral,
+    Share,
+)
 from cases.services.households import check_may_edit
 from cases.services.referrals import coordinator_team_ids
 from mandates.models import Mandate
@@ -209,3 +220,30 @@ def share(
     record.full_clean()
     record.save()
     return record
+
+
+@transaction.atomic
+def access_request_record(*, person: Person, by: User, note: str = "") -> AccessRequest:
+    """A resident asks what is held about them: answer within one month (AVG art. 12)."""
+    household = Household.objects.select_for_update().get(pk=person.household_id)
+    check_may_edit(by, household)
+    today = timezone.localdate()
+    request = AccessRequest(
+        person=person, requested_on=today, due_on=today + relativedelta(months=1), recorded_by=by, note=note
+    )
+    request._change_reason = _("Access request recorded")
+    request._history_user = by
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def access_request_answered(*, access_request, by: User) -> AccessRequest:
+    household = Household.objects.select_for_update().get(pk=access_request.person.household_id)
+    check_may_edit(by, household)
+    access_request.handled_on = timezone.localdate()
+    access_request._change_reason = _("Access request answered")
+    access_request._history_user = by
+    access_request.save()
+    return access_request

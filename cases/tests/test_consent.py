@@ -11,6 +11,7 @@ from cases import services
 from cases.models import AccessEvent, ConsentDecision, Share
 from cases.tests.factories import HouseholdFactory, PersonFactory, ReferralFactory
 from mandates.tests.factories import MandateFactory
+from tests.test_export import login_for_real
 
 pytestmark = pytest.mark.django_db
 
@@ -280,6 +281,10 @@ def test_emergency_access_needs_a_reason_is_logged_and_reported(client, world, f
     )
     client.force_login(world.colleague_a)
     assert "Eerdere melding huiselijk geweld" not in client.get(signal.get_absolute_url()).text
+    step_up = client.post(reverse("cases:referral_emergency", args=[signal.pk]), {"reason": "x"})
+    assert reverse("account_reauthenticate") in step_up.url, "the password again first"
+    assert not AccessEvent.objects.filter(action="emergency").exists()
+    login_for_real(client, world.colleague_a)
     client.post(reverse("cases:referral_emergency", args=[signal.pk]), {"reason": ""})
     assert not AccessEvent.objects.filter(action="emergency").exists()
     client.post(

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from cases.models import ConsentDecision, Household, Person, Share
+from cases.models import AccessRequest, ConsentDecision, Household, Person, Share
 from cases.tests.factories import (
     ActionFactory,
     CaseReviewFactory,
@@ -119,21 +119,25 @@ def rich_household(world, n):
             ground_reference="toestemming",
             shared_by=world.worker_a,
         )
+        AccessRequest.objects.create(
+            person=member, due_on=datetime.date(2026, 12, 1), recorded_by=world.worker_a
+        )
     return household
 
 
 @pytest.mark.parametrize("n", [1, 50])
 def test_household_detail_query_count_is_flat(client, django_assert_num_queries, world, n):
-    """The household page costs the same 25 queries with 1 or 50 of everything."""
+    """The household page costs the same 26 queries with 1 or 50 of everything."""
     household = rich_household(world, n)
     client.force_login(world.worker_a)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         # 1 session, 2 user, 3 household+team+lead worker, 4 positions (roles), 5 current plan,
         # 6 signals, 7 active safety warnings, 8 open tasks, 9 next actions with who,
         # 10 low ZRM domains, 11 members, 12 network, 13 case reviews, 14 contacts,
         # 15 their workers, 16 their household members, 17 workers to pick in the contact
         # form, 18 members to pick, 19 access log, 20 consent decisions, 21 shares,
-        # 22 recent changes with their users, 23-25 savepoint, session expiry refresh, release
+        # 22 open access requests, 23 recent changes with their users,
+        # 24-26 savepoint, session expiry refresh, release
         response = client.get(reverse("cases:household_detail", args=[household.pk]))
     assert response.status_code == 200
 

@@ -1,7 +1,15 @@
 """Thin views: parse the request, fetch through a scoped queryset, call a service, render."""
 
 from cases.views.access import household_access_log, user_access_log
-from cases.views.consent import consent_new, consent_withdraw, referral_emergency, share_new
+from cases.views.consent import (
+    access_request_answered,
+    access_request_new,
+    consent_new,
+    consent_withdraw,
+    person_export,
+    referral_emergency,
+    share_new,
+)
 from cases.views.households import (
     household_create,
     household_detail,
@@ -49,6 +57,9 @@ from cases.views.referrals import (
 )
 
 __all__ = [
+    "access_request_answered",
+    "access_request_new",
+    "person_export",
     "consent_new",
     "consent_withdraw",
     "referral_emergency",

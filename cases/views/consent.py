@@ -2,16 +2,18 @@
 
 import datetime
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import access_log, services
+from cases import access_log, export, services
 from cases.forms import ConsentForm, EmergencyAccessForm, ShareForm, WithdrawForm
-from cases.models import AccessEvent, ConsentDecision, Purpose, Referral
+from cases.models import AccessEvent, AccessRequest, ConsentDecision, Purpose, Referral
 from cases.views.plans import _editable_household
 
 EMERGENCY_MINUTES = 30
@@ -107,15 +109,17 @@ def emergency_granted(request, referral: Referral) -> bool:
     return bool(granted) and datetime.datetime.fromisoformat(granted) > timezone.now()
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
+@reauthentication_required
 def referral_emergency(request, pk):
-    """Open confidential prior information without need-to-know: reason required, logged,
-    and reported to the team's coordinator."""
+    """Open confidential prior information without need-to-know: the password again (step-up),
+    a reason, logged, and reported to the team's coordinator."""
     referral = get_object_or_404(Referral.objects.visible_to(request.user).select_related("household"), pk=pk)
-    form = EmergencyAccessForm(request.POST)
+    form = EmergencyAccessForm(request.POST or None)
     if not form.is_valid():
-        messages.error(request, _("Give the reason for the emergency access."))
-        return redirect(referral)
+        if request.method == "POST":
+            messages.error(request, _("Give the reason for the emergency access."))
+        return render(request, "cases/emergency_form.html", {"form": form, "referral": referral})
     access_log.log(
         request,
         action=AccessEvent.Action.EMERGENCY,
@@ -128,3 +132,46 @@ def referral_emergency(request, pk):
     request.session[SESSION_KEY] = grants
     messages.warning(request, _("Emergency access logged and reported to the coordinator."))
     return redirect(referral)
+
+
+@reauthentication_required
+def person_export(request, pk, person_pk):
+    """Everything held about one person, as a printable Dutch page or as JSON. Step-up first."""
+    household = _editable_household(request, pk)
+    person = get_object_or_404(household.members, pk=person_pk)
+    person.household = household
+    data = export.person_export(person)
+    access_log.log(
+        request, action=AccessEvent.Action.EXPORT, household=household, obj=person, persons=[person.pk]
+    )
+    if request.GET.get("format") == "json":
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="inzage-{person.pk}.json"'
+        return response
+    sections = [(key, value) for key, value in data.items() if key not in ("generated_at", "history")]
+    context = {"person": person, "household": household, "data": data, "sections": sections}
+    return render(request, "cases/person_export.html", context)
+
+
+@require_POST
+def access_request_new(request, pk, person_pk):
+    household = _editable_household(request, pk)
+    person = get_object_or_404(household.members, pk=person_pk)
+    person.household = household
+    services.access_request_record(person=person, by=request.user, note=request.POST.get("note", "")[:300])
+    messages.success(request, _("Access request recorded: answer within one month."))
+    return redirect(household)
+
+
+@require_POST
+def access_request_answered(request, pk, request_pk):
+    household = _editable_household(request, pk)
+    access_request = get_object_or_404(
+        AccessRequest.objects.filter(person__household=household, handled_on__isnull=True).select_related(
+            "person"
+        ),
+        pk=request_pk,
+    )
+    services.access_request_answered(access_request=access_request, by=request.user)
+    messages.success(request, _("Access request marked as answered."))
+    return redirect(household)

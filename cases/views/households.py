@@ -10,7 +10,17 @@ from django.views.decorators.http import require_http_methods
 from cases import access_log, charts, services
 from cases.filters import HouseholdFilter
 from cases.forms import HouseholdForm, NewHouseholdForm, PersonForm, TaskDoneForm
-from cases.models import AccessEvent, Action, ConsentDecision, Household, Person, Plan, Referral, Task
+from cases.models import (
+    AccessEvent,
+    AccessRequest,
+    Action,
+    ConsentDecision,
+    Household,
+    Person,
+    Plan,
+    Referral,
+    Task,
+)
 from cases.views.common import visible_household
 from cases.views.outreach import active_warnings, contacts_context
 from teams.models import Position, Team
@@ -131,6 +141,9 @@ def household_detail(request, pk):
         "next_url": household.get_absolute_url(),
         "consents": _consent_overview(household, members),
         "shares": household.shares.select_related("recipient", "shared_by")[:10],
+        "access_requests": AccessRequest.objects.filter(
+            person__household=household, handled_on__isnull=True
+        ).select_related("person"),
         "may_read_access_log": household.team_id
         in roles_of(request.user).teams_as(Position.AccessRole.COORDINATOR, Position.AccessRole.MANAGER),
         "warnings": active_warnings(household),

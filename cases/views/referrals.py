@@ -27,7 +27,7 @@ from cases.forms import (
     ReassignForm,
     TaskDoneForm,
 )
-from cases.models import AccessEvent, Household, Referral, Task
+from cases.models import AccessEvent, AccessRequest, Household, Referral, Task
 from cases.services.referrals import may_close, other_signallers
 from cases.views.consent import emergency_granted
 from cases.views.households import PAGE_SIZE, query_without_page
@@ -83,6 +83,9 @@ def referral_queue(request):
             team_id__in=team_ids,
             at__gte=timezone.now() - datetime.timedelta(days=14),
         ).select_related("user", "household")[:20],
+        "late_access_requests": AccessRequest.objects.filter(
+            person__household__team_id__in=team_ids, handled_on__isnull=True, due_on__lt=today
+        ).select_related("person__household"),
     }
     template = "cases/referral_queue.html"
     if request.htmx and not request.htmx.boosted:
