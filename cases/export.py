@@ -51,7 +51,7 @@ EXPORTED = {
 }
 # Models with a path to a person or household that are deliberately not exported, and why.
 EXCLUDED = {
-    "cases.AccessRequest": "the request itself; its dates are in the export's header",
+    "cases.AccessRequest": "the request itself, not data about the person's situation",
 }
 SKIPPED_FIELDS = {"lock_version", "submission_id"}
 

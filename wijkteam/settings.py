@@ -176,6 +176,15 @@ WIJKTEAM_PARTNER_SIGNALS_PER_HOUR = int(os.environ.get("WIJKTEAM_PARTNER_SIGNALS
 # without a successful contact, or this many failed attempts in a row.
 WIJKTEAM_DRIFT_DAYS = int(os.environ.get("WIJKTEAM_DRIFT_DAYS", "30"))
 WIJKTEAM_DRIFT_FAILED_ATTEMPTS = int(os.environ.get("WIJKTEAM_DRIFT_FAILED_ATTEMPTS", "3"))
+# Retention (cases/retention.py): years after closure before a household is pseudonymised,
+# per kind of record (DOMAIN.md). Access logs are kept (at least 5 years).
+WIJKTEAM_RETENTION_YEARS = {
+    key.strip(): int(years)
+    for key, years in (
+        item.split("=")
+        for item in env_list("WIJKTEAM_RETENTION_YEARS", "wmo=5,wmo_provision=15,youth_care=20")
+    )
+}
 
 # --- Sessions and cookies -------------------------------------------------------------------
 SESSION_COOKIE_AGE = 30 * 60

@@ -1,8 +1,8 @@
 """The case record: households and people, signals and their decisions, the plan around them."""
 
-from cases.models.access import AccessEvent
+from cases.models.access import AccessEvent, RetentionRun
 from cases.models.consent import AccessRequest, ConsentDecision, DataCategory, LegalBasis, Purpose, Share
-from cases.models.household import EndResult, Household, Person
+from cases.models.household import EndResult, Household, Person, RecordClass
 from cases.models.outreach import Contact, FollowUpDecision, SafetyWarning
 from cases.models.plan import (
     Action,
@@ -18,6 +18,8 @@ from cases.models.plan import (
 from cases.models.referral import Referral, ReferralDecision, Task
 
 __all__ = [
+    "RetentionRun",
+    "RecordClass",
     "AccessRequest",
     "ConsentDecision",
     "DataCategory",

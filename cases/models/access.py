@@ -68,3 +68,21 @@ class AccessEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%d-%m-%Y %H:%M} {self.user} {self.action} {self.object_type}"
+
+
+class RetentionRun(models.Model):
+    """One run of the retention job: when, and how many rows of each kind. No content."""
+
+    ran_on = models.DateField(_("ran on"))
+    ran_at = models.DateTimeField(_("ran at"), default=timezone.now)
+    counts = models.JSONField(_("counts"), default=dict)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-ran_at"]
+
+    def __str__(self):
+        return f"{self.ran_at:%d-%m-%Y %H:%M}"

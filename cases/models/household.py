@@ -30,6 +30,14 @@ class EndResult(models.TextChoices):
     HANDED_OVER = "handed_over", _("Handed over to another organisation")
 
 
+class RecordClass(models.TextChoices):
+    """Retention classes (DOMAIN.md); the terms are the setting WIJKTEAM_RETENTION_YEARS."""
+
+    WMO = "wmo", _("Wmo support without a provision")
+    WMO_PROVISION = "wmo_provision", _("Wmo support with a provision")
+    YOUTH_CARE = "youth_care", _("Youth care")
+
+
 class Household(models.Model):
     """A household (huishouden, gezin) with one address and at most one lead worker."""
 
@@ -55,7 +63,7 @@ class Household(models.Model):
     )
     street = models.CharField(_("street"), max_length=120)
     house_number = models.PositiveIntegerField(
-        _("house number"), validators=[MinValueValidator(1), MaxValueValidator(99999)]
+        _("house number"), null=True, validators=[MinValueValidator(1), MaxValueValidator(99999)]
     )
     house_number_addition = models.CharField(
         _("addition"), max_length=10, blank=True, help_text=_("E.g. A, 2 hoog, bis.")
@@ -87,6 +95,17 @@ class Household(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     end_result = models.CharField(_("end result"), max_length=20, choices=EndResult.choices, blank=True)
+    record_class = models.CharField(
+        _("kind of record"),
+        max_length=20,
+        choices=RecordClass.choices,
+        default=RecordClass.WMO,
+        help_text=_("Decides how long the record is kept after closure."),
+    )
+    legal_hold = models.BooleanField(
+        _("legal hold"), default=False, help_text=_("Keep past the retention term (e.g. a court case).")
+    )
+    pseudonymised_on = models.DateField(_("pseudonymised on"), null=True, blank=True, editable=False)
     handed_over_to = models.ForeignKey(
         "teams.Organisation",
         verbose_name=_("handed over to"),
@@ -116,10 +135,13 @@ class Household(models.Model):
                 violation_error_message=_("A closed household needs a closing date; an open one none."),
             ),
             models.CheckConstraint(
-                condition=Q(postcode__regex=r"^[1-9][0-9]{3}[A-Z]{2}$"),
+                condition=Q(postcode__regex=r"^[1-9][0-9]{3}[A-Z]{2}$") | Q(pseudonymised_on__isnull=False),
                 name="household_postcode_compact",
             ),
-            models.CheckConstraint(condition=Q(house_number__gte=1), name="household_house_number"),
+            models.CheckConstraint(
+                condition=Q(house_number__gte=1) | Q(pseudonymised_on__isnull=False),
+                name="household_house_number",
+            ),
         ]
 
     def __str__(self):
@@ -130,6 +152,8 @@ class Household(models.Model):
 
     @property
     def address(self) -> str:
+        if self.pseudonymised_on:
+            return self.buurt_code or self.wijk_code or "–"
         number = (
             f"{self.house_number}{(' ' + self.house_number_addition) if self.house_number_addition else ''}"
         )

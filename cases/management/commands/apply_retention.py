@@ -1,0 +1,28 @@
+"""Pseudonymise closed households past their retention term (see cases/retention.py)."""
+
+from django.core.management.base import BaseCommand
+
+from cases import retention
+from cases.models import RecordClass
+
+
+class Command(BaseCommand):
+    help = "Pseudonymise closed households past their retention term; --dry-run lists them first."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Only list what would be pseudonymised.")
+
+    def handle(self, *args, dry_run=False, **options):
+        due = list(retention.due().select_related("team"))
+        labels = dict(RecordClass.choices)
+        for household in due:
+            # No names: a pseudonym, the team, the closing date and the kind of record.
+            self.stdout.write(
+                f"{retention.pseudonym(household.pk)}  {household.team}  "
+                f"{household.closed_on:%d-%m-%Y}  {labels[household.record_class]}"
+            )
+        if dry_run:
+            self.stdout.write(self.style.WARNING(f"{len(due)} households would be pseudonymised (dry run)."))
+            return
+        counts = retention.apply()
+        self.stdout.write(self.style.SUCCESS(f"Pseudonymised: {counts}"))

@@ -1,0 +1,177 @@
+"""Retention: closed households past their term are pseudonymised, history rows included.
+
+The term counts from closure and depends on the kind of record (WIJKTEAM_RETENTION_YEARS,
+DOMAIN.md). A household under legal hold is skipped. What remains: the structure (that there
+was a household in this area, its dates, the decisions and end results), a pseudonym, birth dates
+reduced to the first day of their quarter, the area codes; what goes: names, addresses, BSNs,
+contact details and every free-text note, change reasons in the history included. The access log stays (at least five years) and holds
+no content. Each run writes a RetentionRun with counts only.
+
+History tables are append-only; only this job may update them, in its own transaction, by
+setting `wijkteam.retention` (see wijkteam/db.py). That is the one documented path.
+"""
+
+import datetime
+import hashlib
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cases.models import (
+    AccessRequest,
+    Action,
+    CaseReview,
+    ConsentDecision,
+    Contact,
+    FollowUpDecision,
+    Goal,
+    Household,
+    NetworkMember,
+    Person,
+    Plan,
+    Referral,
+    ReferralDecision,
+    SafetyWarning,
+    Score,
+    Share,
+    Task,
+)
+
+
+def quarter_start(day: datetime.date | None) -> datetime.date | None:
+    if day is None:
+        return None
+    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def pseudonym(pk) -> str:
+    """Stable, not reversible without the secret key: the same household always gets the same code."""
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{pk}".encode()).hexdigest()
+    return f"P-{digest[:10].upper()}"
+
+
+# model: (how to find the household's rows, the fields to blank). Dates are handled below.
+TEXT = {
+    NetworkMember: ("household", {"name": "–", "involvement": "", "phone": "", "email": ""}),
+    Referral: (
+        "household",
+        {
+            "sender_name": "",
+            "sender_phone": "",
+            "sender_email": "",
+            "concern": "",
+            "request": "",
+            "prior_information": "",
+            "household_view": "",
+            "professional_judgement": "",
+            "subject_first_name": "",
+            "subject_last_name_prefix": "",
+            "subject_last_name": "",
+            "subject_bsn": "",
+            "street": "",
+            "house_number": None,
+            "house_number_addition": "",
+            "postcode": "",
+            "city": "",
+        },
+    ),
+    ReferralDecision: ("referral__household", {"reason": ""}),
+    Plan: (
+        "household",
+        {
+            "family_view": "",
+            "strengths": "",
+            "worries": "",
+            "earlier_help": "",
+            "safety_plan": "",
+            "approval_comment": "",
+            "evaluation_note": "",
+        },
+    ),
+    Goal: ("plan__household", {"family_words": ""}),
+    Action: ("plan__household", {"what": "–"}),
+    Score: ("assessment__person__household", {"note": ""}),
+    CaseReview: ("household", {"question": "", "considerations": "", "decisions": "", "follow_up": ""}),
+    Contact: ("household", {"note": "", "next_step": ""}),
+    SafetyWarning: ("household", {"description": "", "advice_note": "", "end_reason": ""}),
+    FollowUpDecision: ("household", {"note": ""}),
+    Task: ("household", {"done_note": ""}),
+    ConsentDecision: ("person__household", {"information_given": "", "basis_text": ""}),
+    Share: ("household", {"content": "", "override_reason": ""}),
+    AccessRequest: ("person__household", {"note": ""}),
+}
+
+
+def due(today: datetime.date | None = None):
+    """Closed households past their term, not on legal hold, not yet pseudonymised."""
+    today = today or timezone.localdate()
+    households = Household.objects.none()
+    for record_class, years in settings.WIJKTEAM_RETENTION_YEARS.items():
+        households |= Household.objects.filter(
+            status=Household.Status.CLOSED,
+            record_class=record_class,
+            closed_on__lte=today - relativedelta(years=years),
+        )
+    return households.filter(legal_hold=False, pseudonymised_on__isnull=True).order_by("closed_on", "id")
+
+
+def _history(model, ids):
+    return model.history.filter(id__in=list(ids))
+
+
+@transaction.atomic
+def apply(*, today: datetime.date | None = None) -> dict:
+    """Pseudonymise every household that is due; returns counts per kind of record."""
+    from cases.models import RetentionRun
+
+    today = today or timezone.localdate()
+    households = list(due(today))
+    ids = [household.pk for household in households]
+    counts = {"households": len(ids)}
+    if not ids:
+        RetentionRun(ran_on=today, counts=counts).save()
+        return counts
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL wijkteam.retention = 'on'")
+    # Bulk updates on purpose: this is the one path past the audit guard (see module docstring).
+    for household in households:
+        blank = {
+            "name": pseudonym(household.pk),
+            "street": "",
+            "house_number": None,
+            "house_number_addition": "",
+            "postcode": "",
+            "city": "",
+        }
+        Household.history.filter(id=household.pk).update(history_change_reason="", **blank)
+        Household._base_manager.filter(pk=household.pk).update(pseudonymised_on=today, **blank)
+    people = list(Person._base_manager.filter(household_id__in=ids))
+    for index, person in enumerate(people, start=1):
+        blank = {
+            "first_name": f"Persoon {index}",
+            "last_name_prefix": "",
+            "last_name": "",
+            "bsn": "",
+            "birth_date": quarter_start(person.birth_date),
+        }
+        Person._base_manager.filter(pk=person.pk).update(**blank)
+        Person.history.filter(id=person.pk).update(history_change_reason="", **blank)
+    counts["persons"] = len(people)
+    for model, (path, fields) in TEXT.items():
+        rows = model._base_manager.filter(**{f"{path}__in": ids})
+        row_ids = list(rows.values_list("pk", flat=True))
+        rows.update(**fields)
+        if hasattr(model, "history"):
+            # Change reasons are free text too ("Closed: …", "Task done: …").
+            _history(model, row_ids).update(history_change_reason="", **fields)
+        counts[model._meta.model_name] = len(row_ids)
+    referral_ids = Referral._base_manager.filter(household_id__in=ids).values_list("pk", flat=True)
+    for referral in Referral._base_manager.filter(pk__in=list(referral_ids)).only("pk", "subject_birth_date"):
+        quarter = {"subject_birth_date": quarter_start(referral.subject_birth_date)}
+        Referral._base_manager.filter(pk=referral.pk).update(**quarter)
+        Referral.history.filter(id=referral.pk).update(**quarter)
+    RetentionRun(ran_on=today, counts=counts).save()
+    return counts
