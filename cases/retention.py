@@ -4,8 +4,9 @@ The term counts from closure and depends on the kind of record (WIJKTEAM_RETENTI
 DOMAIN.md). A household under legal hold is skipped. What remains: the structure (that there
 was a household in this area, its dates, the decisions and end results), a pseudonym, birth dates
 reduced to the first day of their quarter, the area codes; what goes: names, addresses, BSNs,
-contact details and every free-text note, change reasons in the history included. The access log stays (at least five years) and holds
-no content. Each run writes a RetentionRun with counts only.
+contact details and every free-text note, change reasons in the history included. The access
+log stays (at least five years) and holds no content. Each run writes a RetentionRun with counts
+only.
 
 History tables are append-only; only this job may update them, in its own transaction, by
 setting `wijkteam.retention` (see wijkteam/db.py). That is the one documented path.

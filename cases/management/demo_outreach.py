@@ -11,13 +11,14 @@ from cases import services
 from cases.models import Contact, Household, SafetyWarning
 from teams.models import Position, Team
 
-NOTES = [
-    "Moeder deed open, kort gesproken over de post.",
-    "Niemand thuis; kaartje met telefoonnummer in de bus.",
-    "Gebeld, voicemail ingesproken.",
-    "Meneer in de supermarkt gesproken, hij wil volgende week praten.",
-    "Samen met de wijkagent langs geweest.",
-]
+# A note that fits the attempt: (kind, reached) -> note.
+NOTES = {
+    (Contact.Kind.HOME_VISIT, True): "Moeder deed open, kort gesproken over de post.",
+    (Contact.Kind.HOME_VISIT, False): "Samen met de wijkagent langs geweest; niemand deed open.",
+    (Contact.Kind.CARD_LEFT, False): "Niemand thuis; kaartje met telefoonnummer in de bus.",
+    (Contact.Kind.PHONE, False): "Gebeld, voicemail ingesproken.",
+    (Contact.Kind.PHONE, True): "Meneer aan de telefoon, hij wil volgende week praten.",
+}
 
 
 def _at(days_ago: int, hour: int) -> datetime.datetime:
@@ -52,7 +53,7 @@ def seed_contacts(team: Team, *, seed: int) -> None:
                 kind=kind,
                 at=_at(days_ago, hour),
                 reached=reached,
-                note=NOTES[(number + index) % len(NOTES)],
+                note=NOTES[(kind, reached)],
                 next_step="Opnieuw langs, 's avonds" if last else "",
                 # Some follow-ups are already overdue: the caseload shows them red.
                 follow_up_on=_at(days_ago, hour).date() + datetime.timedelta(days=rng.randint(3, 14))
