@@ -11,12 +11,12 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases import workflow
-from cases.models import Contact, Referral, ReferralDecision
+from cases.models import Contact, Purpose, Referral, ReferralDecision, Share
 from mandates.models import Mandate
 from teams.models import Organisation
 from wijkteam.workdays import working_days_between
@@ -33,6 +33,7 @@ class PartnerRow:
     forwarded: int = 0
     merged: int = 0
     open: int = 0
+    feedback: int = 0
     days_to_attempt: float | None = None
     days_to_success: float | None = None
     end_results: dict = field(default_factory=dict)
@@ -88,6 +89,12 @@ def partner_overview(*, team_ids: list[int], start: datetime.date, end: datetime
         .values("referral__sender_organisation", "reason_code")
         .annotate(n=Count("pk"))
     )
+    feedback = (
+        Share.objects.filter(referral__in=signals, purpose=Purpose.FEEDBACK)
+        .filter(recipient=F("referral__sender_organisation"))
+        .values("recipient")
+        .annotate(n=Count("pk"))
+    )
     later = Contact.objects.filter(household=OuterRef("household"), at__gte=OuterRef("received_at")).order_by(
         "at"
     )
@@ -114,6 +121,8 @@ def partner_overview(*, team_ids: list[int], start: datetime.date, end: datetime
         for key, value in row.items():
             setattr(partner, key, value)
     labels = dict(Referral.EndResult.choices)
+    for row in feedback:
+        rows[row["recipient"]].feedback = row["n"]
     for row in results:
         rows[row["referral__sender_organisation"]].end_results[
             labels.get(row["reason_code"], row["reason_code"])

@@ -144,6 +144,7 @@ CSV_COLUMNS = [
     ("open", gettext_lazy("Waiting")),
     ("days_to_attempt", gettext_lazy("Median working days to first attempt")),
     ("days_to_success", gettext_lazy("Median working days to first successful contact")),
+    ("feedback", gettext_lazy("Feedback given")),
     ("mandate_status", gettext_lazy("Mandate")),
     ("last_review", gettext_lazy("Last review")),
 ]

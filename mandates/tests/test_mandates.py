@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services as case_services
+from cases.models import Share
 from cases.tests.factories import ContactFactory, HouseholdFactory, ReferralFactory
 from mandates.models import Mandate
 from mandates.tests.factories import MandateFactory
@@ -273,6 +274,23 @@ def test_partner_overview_counts_and_times(client, world):
     assert row.days_to_attempt is not None and 1 <= row.days_to_attempt <= 3
     assert row.days_to_success is not None and row.days_to_success >= row.days_to_attempt
     assert row.mandate_status == "Actief"
+    assert row.feedback == 0
+    row_household = HouseholdFactory(team=world.team_a)
+    signal = ReferralFactory(
+        team=world.team_a, sender_organisation=school, household=household, status="accepted"
+    )
+    Share.objects.create(
+        household=row_household,
+        referral=signal,
+        recipient=school,
+        purpose="feedback",
+        content="Opgepakt",
+        ground="mandate",
+        ground_reference="convenant",
+        shared_by=world.coordinator_a,
+    )
+    rows = client.get(reverse("mandates:partners")).context["rows"]
+    assert next(r for r in rows if r.organisation == school).feedback == 1
 
 
 def test_partner_overview_exports_csv_without_formula_injection(client, world):
@@ -303,9 +321,9 @@ def test_partner_overview_query_count_is_flat(client, django_assert_num_queries,
         _signals_for(world, organisation)
         MandateFactory(team=world.team_a, organisation=organisation)
     client.force_login(world.manager_ab)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         # 1 session, 2 user, 3 positions (roles), 4 counts per partner, 5 mandates with their
-        # last review, 6 partner names, 7 end results, 8 times to first contact,
-        # 9-11 savepoint, session expiry refresh, release
+        # last review, 6 partner names, 7 feedback given, 8 end results, 9 times to first
+        # contact, 10-12 savepoint, session expiry refresh, release
         response = client.get(reverse("mandates:partners"))
     assert len(response.context["rows"]) == partners
