@@ -277,7 +277,7 @@ def test_partner_overview_counts_and_times(client, world):
     assert row.feedback == 0
     row_household = HouseholdFactory(team=world.team_a)
     signal = ReferralFactory(
-        team=world.team_a, sender_organisation=school, household=household, status="accepted"
+        team=world.team_a, sender_organisation=school, household=row_household, status="accepted"
     )
     Share.objects.create(
         household=row_household,
