@@ -110,11 +110,15 @@ def emergency_granted(request, referral: Referral) -> bool:
 
 
 @require_http_methods(["GET", "POST"])
-@reauthentication_required
 def referral_emergency(request, pk):
     """Open confidential prior information without need-to-know: the password again (step-up),
     a reason, logged, and reported to the team's coordinator."""
     referral = get_object_or_404(Referral.objects.visible_to(request.user).select_related("household"), pk=pk)
+    return _emergency(request, referral)
+
+
+@reauthentication_required
+def _emergency(request, referral):
     form = EmergencyAccessForm(request.POST or None)
     if not form.is_valid():
         if request.method == "POST":
@@ -134,12 +138,19 @@ def referral_emergency(request, pk):
     return redirect(referral)
 
 
-@reauthentication_required
 def person_export(request, pk, person_pk):
-    """Everything held about one person, as a printable Dutch page or as JSON. Step-up first."""
+    """Everything held about one person, as a printable Dutch page or as JSON.
+
+    Scope first (404/403 for whoever may not), then the step-up: the password again.
+    """
     household = _editable_household(request, pk)
     person = get_object_or_404(household.members, pk=person_pk)
     person.household = household
+    return _export(request, household, person)
+
+
+@reauthentication_required
+def _export(request, household, person):
     data = export.person_export(person)
     access_log.log(
         request, action=AccessEvent.Action.EXPORT, household=household, obj=person, persons=[person.pk]
@@ -167,11 +178,11 @@ def access_request_new(request, pk, person_pk):
 def access_request_answered(request, pk, request_pk):
     household = _editable_household(request, pk)
     access_request = get_object_or_404(
-        AccessRequest.objects.filter(person__household=household, handled_on__isnull=True).select_related(
-            "person"
-        ),
-        pk=request_pk,
+        AccessRequest.objects.filter(person__household=household).select_related("person"), pk=request_pk
     )
+    if access_request.handled_on is not None:
+        messages.info(request, _("This access request was already answered."))
+        return redirect(household)
     services.access_request_answered(access_request=access_request, by=request.user)
     messages.success(request, _("Access request marked as answered."))
     return redirect(household)

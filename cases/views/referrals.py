@@ -374,6 +374,17 @@ ACTIONS = {
 def referral_decide(request, pk, action):
     """One decision on a signal. A conflict (someone decided first) answers 409 and names them."""
     referral = _visible_referral(request, pk)
+    # Who may do this is decided before the form is read: a manager gets 403, not form errors.
+    if action in ("close", "interests"):
+        allowed = may_close(request.user, referral) or (
+            action == "interests"
+            and referral.household_id
+            and referral.household.lead_worker_id == request.user.pk
+        )
+    else:
+        allowed = services.may_triage(request.user, referral)
+    if not allowed:
+        raise PermissionDenied
     build, perform, to_queue = ACTIONS[action]
     form = build(request, referral)
     if not form.is_valid():
@@ -413,6 +424,7 @@ def referral_household_search(request, pk):
 def task_complete(request, pk):
     """The lead worker records that a task (e.g. the match check) is done, and what was done."""
     task = get_object_or_404(Task.objects.visible_to(request.user).select_related("household"), pk=pk)
+    services.check_may_edit(request.user, task.household)
     form = TaskDoneForm(request.POST)
     if form.is_valid():
         try:
