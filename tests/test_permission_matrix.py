@@ -228,6 +228,24 @@ def matches(expected, response) -> bool:
     return status == expected
 
 
+def assert_hardened(response) -> None:
+    """The headers every authenticated page carries (SECURITY.md, issue 9 item 5)."""
+    csp = response["Content-Security-Policy"]
+    for directive in (
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "script-src 'self'",
+    ):
+        assert directive in csp, directive
+    assert "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Request-ID"]
+
+
 CELLS = [(name, method) for name in sorted(MATRIX) for method in MATRIX[name]]
 
 
@@ -253,6 +271,8 @@ def test_every_cell(client, world, name, method):
             client.force_login(user)
         response = client.get(url) if method == "GET" else client.post(url, {})
         assert response.status_code < 500, (role, response.status_code)
+        if user is not None and response.status_code == 200:
+            assert_hardened(response)
         if not matches(MATRIX[name][method][role], response):
             wrong.append((role, MATRIX[name][method][role], response.status_code))
     assert wrong == []

@@ -1,4 +1,9 @@
+import time
+import uuid
+
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import resolve
@@ -73,3 +78,36 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RequestIdMiddleware:
+    """A short id per request: in the X-Request-ID header, on error pages, and in the log, so a
+    user can quote it and an administrator can find the request without seeing its data."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = uuid.uuid4().hex[:12]
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+LOGIN_AT = "wijkteam.login_at"
+
+
+class AbsoluteSessionTimeoutMiddleware:
+    """A session ends 12 hours after login, however active (the idle timeout is 30 minutes)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            started = request.session.setdefault(LOGIN_AT, now)
+            if now - started > settings.WIJKTEAM_SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)

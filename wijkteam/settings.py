@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "wijkteam.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "wijkteam.middleware.AbsoluteSessionTimeoutMiddleware",
     "wijkteam.middleware.RequireMFAMiddleware",
     "wijkteam.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -187,7 +189,8 @@ WIJKTEAM_RETENTION_YEARS = {
 }
 
 # --- Sessions and cookies -------------------------------------------------------------------
-SESSION_COOKIE_AGE = 30 * 60
+SESSION_COOKIE_AGE = 30 * 60  # idle timeout: every request renews it
+WIJKTEAM_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60  # however active, log in again after 12 hours
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

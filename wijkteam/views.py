@@ -34,7 +34,7 @@ def healthz(request):
 def _error(status: int, title, message):
     @login_not_required
     def view(request, exception=None):
-        context = {"title": title, "message": message}
+        context = {"title": title, "message": message, "request_id": getattr(request, "request_id", "")}
         return render(request, "error.html", context, status=status)
 
     return view
@@ -52,4 +52,4 @@ page_not_found = _error(404, _("Not found"), _("This page does not exist, or you
 @login_not_required
 def server_error(request):
     # Standalone template without the navigation: it must render even when the database is down.
-    return render(request, "500.html", status=500)
+    return render(request, "500.html", {"request_id": getattr(request, "request_id", "")}, status=500)
