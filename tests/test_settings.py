@@ -202,3 +202,30 @@ def test_error_pages_are_dutch_and_reveal_nothing(client, world):
     refused = client.get(reverse("cases:household_edit", args=[household.pk]))
     assert refused.status_code == 403
     assert "Niet toegestaan" in refused.text
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    """`manage.py check --deploy --fail-level WARNING` passes with settings as documented."""
+    import os
+    import secrets
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))},
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "wijkteam.gemeente.example",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/deploy.sqlite3",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    }
+    result = subprocess.run(  # noqa: S603 - our own manage.py with our own interpreter
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
