@@ -19,6 +19,7 @@ from cases import workflow
 from cases.models import Contact, Purpose, Referral, ReferralDecision, Share
 from mandates.models import Mandate
 from teams.models import Organisation
+from wijkteam.periods import as_datetimes
 from wijkteam.workdays import working_days_between
 
 ACCEPTED = [workflow.Status.ACCEPTED, workflow.Status.ASSIGNED, workflow.Status.CLOSED]
@@ -64,10 +65,7 @@ def _median(values: list[int]) -> float | None:
 
 def partner_overview(*, team_ids: list[int], start: datetime.date, end: datetime.date, organisation_id=None):
     """One row per partner organisation with signals or a mandate for these teams."""
-    period = (
-        timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)),
-        timezone.make_aware(datetime.datetime.combine(end, datetime.time.max)),
-    )
+    period = as_datetimes(start, end)
     signals = Referral.objects.filter(
         team_id__in=team_ids, received_at__range=period, sender_organisation__isnull=False
     )

@@ -18,6 +18,7 @@ from mandates.models import Mandate
 from teams.models import Organisation, Position
 from teams.roles import roles_of
 from teams.services import managed_team_ids
+from wijkteam.periods import period_from
 
 
 def _reading_team_ids(request) -> list[int]:
@@ -93,16 +94,7 @@ def mandate_review(request, pk):
 
 
 def _period(request) -> tuple[datetime.date, datetime.date]:
-    today = timezone.localdate()
-    try:
-        start = datetime.date.fromisoformat(request.GET.get("from", ""))
-    except ValueError:
-        start = today - datetime.timedelta(days=365)
-    try:
-        end = datetime.date.fromisoformat(request.GET.get("until", ""))
-    except ValueError:
-        end = today
-    return (start, end) if start <= end else (end, start)
+    return period_from(request, default_days=365)
 
 
 def partner_overview(request):

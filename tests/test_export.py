@@ -8,9 +8,10 @@ from django.apps import apps
 from django.urls import reverse
 from simple_history.models import HistoricalChanges
 
-from cases import export, services
-from cases.models import AccessEvent, AccessRequest, ConsentDecision, Household, Person
+from cases import export
+from cases.models import AccessEvent, AccessRequest, Household, Person
 from cases.tests.factories import (
+    ConsentDecisionFactory,
     ContactFactory,
     HouseholdFactory,
     PersonFactory,
@@ -68,18 +69,7 @@ def person(world):
     PlanFactory(household=household)
     ContactFactory(household=household, recorded_by=world.worker_a, note="Koffie gedronken")
     assessment_with_scores(person, world.worker_a, [3] * 13)
-    services.consent_record(
-        decision=ConsentDecision(
-            recipient=world.partner.organisation,
-            purpose="feedback",
-            categories=["contact"],
-            decision="given",
-            legal_basis="consent",
-            obtained="verbal",
-        ),
-        person=person,
-        by=world.worker_a,
-    )
+    ConsentDecisionFactory(person=person, recipient=world.partner.organisation, recorded_by=world.worker_a)
     return person
 
 

@@ -8,10 +8,11 @@ another team, a partner or an administrator gets 404 on team A's case pages.
 import pytest
 from django.urls import reverse
 
-from cases.models import AccessRequest, ConsentDecision
+from cases.models import AccessRequest
 from cases.tests.factories import (
     ActionFactory,
     CaseReviewFactory,
+    ConsentDecisionFactory,
     GoalFactory,
     HouseholdFactory,
     NetworkMemberFactory,
@@ -161,16 +162,8 @@ class Objects:
             sender_organisation=world.partner.organisation,
             submitted_by=world.partner,
         )
-        self.consent = ConsentDecision.objects.create(
-            person=self.person,
-            recipient=world.partner.organisation,
-            purpose="feedback",
-            categories=["contact"],
-            decision="given",
-            legal_basis="consent",
-            obtained="verbal",
-            decided_by=[],
-            recorded_by=world.worker_a,
+        self.consent = ConsentDecisionFactory(
+            person=self.person, recipient=world.partner.organisation, recorded_by=world.worker_a
         )
         self.access_request = AccessRequest.objects.create(
             person=self.person, due_on="2026-12-31", recorded_by=world.worker_a

@@ -122,7 +122,9 @@ def referral_submit(*, referral: Referral, submission_id: uuid.UUID, by: User) -
     referral.submission_id = submission_id
     referral.submitted_by = by
     referral.status = workflow.Status.RECEIVED
-    referral.full_clean(exclude=["first_contact_due"])
+    # The submission id's uniqueness is the database's to judge (below): a check here would race
+    # with the same submission committing in another request, and show a form error instead.
+    referral.full_clean(exclude=["first_contact_due", "submission_id"])
     referral.first_contact_due = first_contact_due(referral.received_at, referral.urgency)
     referral._change_reason = _("Signal received")
     referral._history_user = by

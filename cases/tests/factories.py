@@ -9,6 +9,7 @@ from cases.models import (
     Action,
     Assessment,
     CaseReview,
+    ConsentDecision,
     Contact,
     Domain,
     FollowUpDecision,
@@ -193,3 +194,17 @@ class FollowUpDecisionFactory(factory.django.DjangoModelFactory):
     next_kind = Contact.Kind.LETTER
     revisit_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
     note = "Een brief sturen en 's avonds langs."
+
+
+class ConsentDecisionFactory(factory.django.DjangoModelFactory):
+    """Consent given verbally for feedback (pass person, recipient and recorded_by)."""
+
+    class Meta:
+        model = ConsentDecision
+
+    purpose = "feedback"
+    categories = factory.LazyFunction(lambda: ["contact"])
+    decision = "given"
+    legal_basis = "consent"
+    obtained = "verbal"
+    decided_by = factory.LazyAttribute(lambda c: [str(c.person.pk)])

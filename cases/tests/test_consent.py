@@ -39,6 +39,19 @@ def family(world):
     return household, people
 
 
+def consent_to(world, **overrides) -> ConsentDecision:
+    """An unsaved decision to give the partner feedback, for the services to record."""
+    fields = {
+        "recipient": world.partner.organisation,
+        "purpose": "feedback",
+        "categories": ["contact"],
+        "decision": "given",
+        "legal_basis": "consent",
+        "obtained": "verbal",
+    }
+    return ConsentDecision(**{**fields, **overrides})
+
+
 def consent_post(world, **overrides):
     data = {
         "recipient": world.partner.organisation.pk,
@@ -115,14 +128,7 @@ def test_withdrawing_is_one_step_like_giving_and_keeps_the_old_decision(client, 
 def test_a_consent_for_a_nine_year_old_cannot_be_withdrawn_by_the_child(world, family):
     household, people = family
     given = services.consent_record(
-        decision=ConsentDecision(
-            recipient=world.partner.organisation,
-            purpose="feedback",
-            categories=["contact"],
-            decision="given",
-            legal_basis="consent",
-            obtained="written",
-        ),
+        decision=consent_to(world, obtained="written"),
         person=people["child"],
         by=world.worker_a,
         parents=[people["mother"]],
@@ -169,14 +175,7 @@ def test_a_coordinator_may_override_with_a_reason_which_is_shown(client, world, 
 def test_consent_opens_the_gate_and_withdrawal_closes_it(world, family):
     household, people = family
     given = services.consent_record(
-        decision=ConsentDecision(
-            recipient=world.partner.organisation,
-            purpose="feedback",
-            categories=["contact"],
-            decision="given",
-            legal_basis="consent",
-            obtained="verbal",
-        ),
+        decision=consent_to(world),
         person=people["mother"],
         by=world.worker_a,
     )
@@ -218,14 +217,7 @@ def test_the_partner_sees_feedback_only_when_it_was_shared(client, world, family
     client.force_login(world.partner)
     assert "Terugkoppeling van het team" not in client.get(status_url).text, "status only"
     services.consent_record(
-        decision=ConsentDecision(
-            recipient=world.partner.organisation,
-            purpose="feedback",
-            categories=["situation"],
-            decision="given",
-            legal_basis="consent",
-            obtained="verbal",
-        ),
+        decision=consent_to(world, categories=["situation"]),
         person=people["mother"],
         by=world.worker_a,
     )
@@ -243,14 +235,7 @@ def test_the_partner_sees_feedback_only_when_it_was_shared(client, world, family
 def test_consents_and_shares_cannot_be_changed(postgres_only, world, family):
     household, people = family
     services.consent_record(
-        decision=ConsentDecision(
-            recipient=world.partner.organisation,
-            purpose="feedback",
-            categories=["contact"],
-            decision="given",
-            legal_basis="consent",
-            obtained="verbal",
-        ),
+        decision=consent_to(world),
         person=people["mother"],
         by=world.worker_a,
     )

@@ -90,7 +90,24 @@ def test_two_coordinators_assign_the_same_signal(world, monkeypatch):
         assert signal.history.filter(history_change_reason="Toegewezen").count() == 1
 
 
-def test_double_submit_at_the_same_moment_makes_one_signal(world):
+def test_double_submit_at_the_same_moment_makes_one_signal(world, monkeypatch):
+    """Both requests pass the "not seen yet" check before either saves, and the second validates
+    after the first committed: the database lets one in, the other answers with the same signal."""
+    original = Referral.full_clean
+    both_inside = threading.Barrier(2)
+    calls = []
+
+    def slow_full_clean(self, *args, **kwargs):
+        if not kwargs.get("validate_unique", True):
+            return original(self, *args, **kwargs)  # the form's own check, before the service
+        calls.append(self)
+        if len(calls) <= 2:
+            both_inside.wait(timeout=10)  # both are past the "not seen yet" check
+            if len(calls) == 2 and self is calls[1]:
+                time.sleep(0.3)  # the first saves and commits meanwhile
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Referral, "full_clean", slow_full_clean)
     world.team_a.postcode_areas = ["8021"]
     world.team_a.save()
     data = partner_post(submission_id=str(uuid.uuid4()))

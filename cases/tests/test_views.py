@@ -5,10 +5,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from cases.models import AccessRequest, ConsentDecision, Household, Person, Share
+from cases.models import AccessRequest, Household, Person, Share
 from cases.tests.factories import (
     ActionFactory,
     CaseReviewFactory,
+    ConsentDecisionFactory,
     ContactFactory,
     GoalFactory,
     HouseholdFactory,
@@ -99,16 +100,8 @@ def rich_household(world, n):
         contact.persons.set(members[:2])
     SafetyWarningFactory(household=household, recorded_by=world.worker_a)
     for member in members:
-        ConsentDecision.objects.create(
-            person=member,
-            recipient=world.partner.organisation,
-            purpose="feedback",
-            categories=["contact"],
-            decision="given",
-            legal_basis="consent",
-            obtained="verbal",
-            decided_by=[str(member.pk)],
-            recorded_by=world.worker_a,
+        ConsentDecisionFactory(
+            person=member, recipient=world.partner.organisation, recorded_by=world.worker_a
         )
         Share.objects.create(
             household=household,

@@ -8,31 +8,20 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
 from cases import access_log
 from cases.models import AccessEvent
 from cases.views.common import visible_household
 from teams.models import Position, User
 from teams.roles import roles_of
+from wijkteam.periods import as_datetimes, period_from
 
 OVERSEEING = (Position.AccessRole.COORDINATOR, Position.AccessRole.MANAGER)
 
 
 def _period(request) -> tuple[datetime.datetime, datetime.datetime, datetime.date, datetime.date]:
-    today = timezone.localdate()
-    try:
-        start = datetime.date.fromisoformat(request.GET.get("from", ""))
-    except ValueError:
-        start = today - datetime.timedelta(days=90)
-    try:
-        end = datetime.date.fromisoformat(request.GET.get("until", ""))
-    except ValueError:
-        end = today
-    start, end = min(start, end), max(start, end)
-    since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
-    until = timezone.make_aware(datetime.datetime.combine(end, datetime.time.max))
-    return since, until, start, end
+    start, end = period_from(request, default_days=90)
+    return (*as_datetimes(start, end), start, end)
 
 
 def household_access_log(request, pk):
