@@ -1,6 +1,6 @@
 """The case record: households and people, signals and their decisions, the plan around them."""
 
-from cases.models.access import AccessEvent, RetentionRun
+from cases.models.access import AccessEvent, RetentionRun, Submission
 from cases.models.consent import AccessRequest, ConsentDecision, DataCategory, LegalBasis, Purpose, Share
 from cases.models.household import EndResult, Household, Person, RecordClass
 from cases.models.outreach import Contact, FollowUpDecision, SafetyWarning
@@ -18,6 +18,7 @@ from cases.models.plan import (
 from cases.models.referral import Referral, ReferralDecision, Task
 
 __all__ = [
+    "Submission",
     "RetentionRun",
     "RecordClass",
     "AccessRequest",

@@ -86,3 +86,20 @@ class RetentionRun(models.Model):
 
     def __str__(self):
         return f"{self.ran_at:%d-%m-%Y %H:%M}"
+
+
+class Submission(models.Model):
+    """One submitted create form (SECURITY.md CC-3): the id comes with the form, so a double
+    click, a back-button resubmit or a retry finds the first result instead of making a second."""
+
+    id = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    result_url = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self):
+        return str(self.id)

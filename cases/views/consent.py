@@ -3,6 +3,7 @@
 import datetime
 
 from allauth.account.decorators import reauthentication_required
+from crispy_forms.layout import Hidden
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import access_log, export, services
+from cases import access_log, export, once, services
 from cases.forms import ConsentForm, EmergencyAccessForm, ShareForm, WithdrawForm
 from cases.models import AccessEvent, AccessRequest, ConsentDecision, Purpose, Referral
 from cases.views.plans import _editable_household
@@ -26,18 +27,27 @@ def consent_new(request, pk, person_pk):
     person = get_object_or_404(household.members, pk=person_pk)
     person.household = household
     form = ConsentForm(request.POST or None, person=person)
+    form.helper.layout.insert(0, Hidden(once.FIELD, once.token(request)))
+    if request.method == "POST" and (done := once.earlier_result(request)):
+        return done
     if request.method == "POST" and form.is_valid():
         try:
-            services.consent_record(
-                decision=form.save(commit=False),
-                person=person,
-                by=request.user,
-                parents=list(form.cleaned_data.get("parents") or []),
-                child_agrees=form.cleaned_data.get("child_agrees", False),
+            recorded = once.create_once(
+                request,
+                lambda: services.consent_record(
+                    decision=form.save(commit=False),
+                    person=person,
+                    by=request.user,
+                    parents=list(form.cleaned_data.get("parents") or []),
+                    child_agrees=form.cleaned_data.get("child_agrees", False),
+                ),
+                lambda _decision: household.get_absolute_url(),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if recorded is None:
+                return once.earlier_result(request) or redirect(household)
             messages.success(request, _("Consent decision recorded."))
             return redirect(household)
     title = _("Consent of %(name)s") % {"name": person.full_name}
@@ -79,20 +89,29 @@ def share_new(request, pk):
         {"recipient": referral.sender_organisation_id, "purpose": Purpose.FEEDBACK} if referral else None
     )
     form = ShareForm(request.POST or None, initial=initial, may_override=may_override)
+    form.helper.layout.insert(0, Hidden(once.FIELD, once.token(request)))
+    if request.method == "POST" and (done := once.earlier_result(request)):
+        return done
     if request.method == "POST" and form.is_valid():
         try:
-            services.share(
-                household=household,
-                recipient=form.cleaned_data["recipient"],
-                purpose=form.cleaned_data["purpose"],
-                content=form.cleaned_data["content"],
-                by=request.user,
-                referral=referral,
-                override_reason=form.cleaned_data.get("override_reason", ""),
+            shared = once.create_once(
+                request,
+                lambda: services.share(
+                    household=household,
+                    recipient=form.cleaned_data["recipient"],
+                    purpose=form.cleaned_data["purpose"],
+                    content=form.cleaned_data["content"],
+                    by=request.user,
+                    referral=referral,
+                    override_reason=form.cleaned_data.get("override_reason", ""),
+                ),
+                lambda _share: (referral or household).get_absolute_url(),
             )
         except services.SharingRefused as refused:
             form.add_error(None, str(refused))
         else:
+            if shared is None:
+                return once.earlier_result(request) or redirect(referral or household)
             messages.success(request, _("Shared, and recorded with its ground."))
             return redirect(referral or household)
     context = {
@@ -169,8 +188,17 @@ def access_request_new(request, pk, person_pk):
     household = _editable_household(request, pk)
     person = get_object_or_404(household.members, pk=person_pk)
     person.household = household
-    services.access_request_record(person=person, by=request.user, note=request.POST.get("note", "")[:300])
-    messages.success(request, _("Access request recorded: answer within one month."))
+    if done := once.earlier_result(request):
+        return done
+    recorded = once.create_once(
+        request,
+        lambda: services.access_request_record(
+            person=person, by=request.user, note=request.POST.get("note", "")[:300]
+        ),
+        lambda _request: household.get_absolute_url(),
+    )
+    if recorded is not None:
+        messages.success(request, _("Access request recorded: answer within one month."))
     return redirect(household)
 
 

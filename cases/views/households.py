@@ -1,3 +1,6 @@
+import uuid
+
+from crispy_forms.layout import Hidden
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -7,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import access_log, charts, services
+from cases import access_log, charts, once, services
 from cases.filters import HouseholdFilter
 from cases.forms import HouseholdForm, NewHouseholdForm, PersonForm, TaskDoneForm
 from cases.models import (
@@ -141,6 +144,7 @@ def household_detail(request, pk):
         "next_url": household.get_absolute_url(),
         "consents": _consent_overview(household, members),
         "shares": household.shares.select_related("recipient", "shared_by")[:10],
+        "access_request_submission_id": str(uuid.uuid4()),
         "access_requests": AccessRequest.objects.filter(
             person__household=household, handled_on__isnull=True
         ).select_related("person"),
@@ -172,13 +176,25 @@ def household_create(request):
     member_form.helper.form_tag = False
     member_form.helper.layout.fields.pop()  # one submit button for both forms
     # `&`, not `and`: both forms validate, so every wrong field shows its message at once.
-    if request.method == "POST" and form.is_valid() & member_form.is_valid():
-        household = services.household_create(
-            household=form.save(commit=False), first_member=member_form.save(commit=False), by=request.user
-        )
-        messages.success(request, _("Household registered."))
-        return redirect(household)
-    return render(request, "cases/household_form.html", {"form": form, "member_form": member_form})
+    if request.method == "POST":
+        if done := once.earlier_result(request):
+            return done
+        if form.is_valid() & member_form.is_valid():
+            household = once.create_once(
+                request,
+                lambda: services.household_create(
+                    household=form.save(commit=False),
+                    first_member=member_form.save(commit=False),
+                    by=request.user,
+                ),
+                lambda created: created.get_absolute_url(),
+            )
+            if household is None:  # the same form, submitted a moment ago
+                return once.earlier_result(request) or redirect("cases:household_list")
+            messages.success(request, _("Household registered."))
+            return redirect(household)
+    context = {"form": form, "member_form": member_form, "submission_id": once.token(request)}
+    return render(request, "cases/household_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -203,13 +219,27 @@ def person_edit(request, pk, person_pk=None):
     services.check_may_edit(request.user, household)
     person = get_object_or_404(household.members, pk=person_pk) if person_pk else None
     form = PersonForm(request.POST or None, instance=person)
+    if person is None:
+        form.helper.layout.insert(0, Hidden(once.FIELD, once.token(request)))
+        if request.method == "POST" and (done := once.earlier_result(request)):
+            return done
     if request.method == "POST" and form.is_valid():
-        services.person_save(
-            person=form.save(commit=False),
-            household=household,
-            by=request.user,
-            reason=_("Member details changed") if person else _("Member added"),
-        )
+
+        def save():
+            return services.person_save(
+                person=form.save(commit=False),
+                household=household,
+                by=request.user,
+                reason=_("Member details changed") if person else _("Member added"),
+            )
+
+        if (
+            person is None
+            and once.create_once(request, save, lambda _p: household.get_absolute_url()) is None
+        ):
+            return once.earlier_result(request) or redirect(household)
+        if person is not None:
+            save()
         messages.success(request, _("Changes saved."))
         return redirect(household)
     return render(request, "cases/person_form.html", {"form": form, "household": household, "person": person})

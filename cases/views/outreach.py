@@ -2,6 +2,9 @@
 closing households, and the team's outreach figures.
 """
 
+import uuid
+
+from crispy_forms.layout import Hidden
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
@@ -11,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import access_log, figures, services
+from cases import access_log, figures, once, services
 from cases.forms import (
     QUICK,
     CloseHouseholdForm,
@@ -42,6 +45,10 @@ def contacts_context(request, household: Household, form: ContactForm | None = N
     return {
         "household": household,
         "contact_form": form,
+        # A fresh id after each logged contact: the next tap is a new contact.
+        "contact_submission_id": once.token(request)
+        if form is not None and form.is_bound
+        else str(uuid.uuid4()),
         "quick_buttons": [(code, label) for code, (_kind, _reached, label) in QUICK.items()],
         "contacts": household.contacts.prefetch_related("workers", "persons").order_by("-at", "-id")[
             :TIMELINE_LENGTH
@@ -61,18 +68,36 @@ def contact_new(request, pk):
         user=request.user,
         quick=request.POST.get("quick"),
     )
+    if request.method == "POST" and (done := once.earlier_result(request)):
+        # A second tap on the same quick button: the contact was logged by the first.
+        if request.htmx:
+            message = _("Already logged.")
+            if from_caseload:
+                return render(
+                    request, "cases/caseload.html#logged", {"household": household, "message": message}
+                )
+            context = contacts_context(request, household)
+            context["logged"] = message
+            return render(request, "cases/household_detail.html#contacts", context)
+        return done
     if request.method == "POST" and form.is_valid():
         try:
-            contact = services.contact_log(
-                contact=form.save(commit=False),
-                household=household,
-                by=request.user,
-                workers=form.cleaned_data["workers"],
-                persons=form.cleaned_data["persons"],
+            contact = once.create_once(
+                request,
+                lambda: services.contact_log(
+                    contact=form.save(commit=False),
+                    household=household,
+                    by=request.user,
+                    workers=form.cleaned_data["workers"],
+                    persons=form.cleaned_data["persons"],
+                ),
+                lambda _contact: household.get_absolute_url(),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if contact is None:  # the same tap, logged by a request a moment ago
+                return once.earlier_result(request) or redirect(household)
             message = _("Logged: %(contact)s") % {
                 "contact": f"{contact} · " + (_("reached") if contact.reached else _("not reached"))
             }
@@ -92,6 +117,7 @@ def contact_new(request, pk):
             "contact_form": form,
             "warnings": active_warnings(household),
             "target": f"quick-{household.pk}",
+            "contact_submission_id": once.token(request),
         }
         context["quick_buttons"] = [(code, label) for code, (_kind, _reached, label) in QUICK.items()]
         return render(request, "cases/caseload.html#quick_form", context)
@@ -106,8 +132,19 @@ def contact_new(request, pk):
 def warning_add(request, pk):
     household = _editable_household(request, pk)
     form = SafetyWarningForm(request.POST or None)
+    form.helper.layout.insert(0, Hidden(once.FIELD, once.token(request)))
+    if request.method == "POST" and (done := once.earlier_result(request)):
+        return done
     if request.method == "POST" and form.is_valid():
-        services.warning_record(warning=form.save(commit=False), household=household, by=request.user)
+        recorded = once.create_once(
+            request,
+            lambda: services.warning_record(
+                warning=form.save(commit=False), household=household, by=request.user
+            ),
+            lambda _warning: household.get_absolute_url(),
+        )
+        if recorded is None:
+            return once.earlier_result(request) or redirect(household)
         messages.success(request, _("Safety warning recorded. Everyone who opens this household sees it."))
         return redirect(household)
     return render(

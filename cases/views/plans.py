@@ -1,5 +1,6 @@
 """The plan and what surrounds it on the worker's desk: goals, actions, network, ZRM, reviews."""
 
+from crispy_forms.layout import Hidden
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -10,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import access_log, charts, services, zrm
+from cases import access_log, charts, once, services, zrm
 from cases.forms import (
     ActionForm,
     ApprovalForm,
@@ -184,11 +185,25 @@ def _next_url(request, household) -> str:
     return reverse("cases:plan_detail", args=[household.pk])
 
 
-def _child_form_page(request, household, form, save, title):
-    """GET shows the form; a valid POST saves through `save(obj)` and returns to the plan."""
+def _child_form_page(request, household, form, save, title, *, creating=False):
+    """GET shows the form; a valid POST saves through `save(form)` and returns to the plan.
+
+    A create form carries a submission id, so a double submit creates one record.
+    """
+    if creating:
+        form.helper.layout.insert(0, Hidden(once.FIELD, once.token(request)))
+        if request.method == "POST" and (done := once.earlier_result(request)):
+            return done
     if request.method == "POST" and form.is_valid():
         try:
-            save(form)
+            if creating:
+                created = once.create_once(
+                    request, lambda: save(form) or True, lambda _obj: _next_url(request, household)
+                )
+                if created is None:
+                    return once.earlier_result(request) or redirect(_next_url(request, household))
+            else:
+                save(form)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -209,6 +224,7 @@ def goal_edit(request, pk, goal_pk=None):
         form,
         lambda f: services.goal_save(goal=f.save(commit=False), plan=plan, by=request.user),
         _("Goal"),
+        creating=goal is None,
     )
 
 
@@ -225,6 +241,7 @@ def action_edit(request, pk, action_pk=None):
         form,
         lambda f: services.action_save(action=f.save(commit=False), plan=plan, by=request.user),
         _("Action"),
+        creating=action is None,
     )
 
 
@@ -253,6 +270,7 @@ def network_edit(request, pk, member_pk=None):
             member=f.save(commit=False), household=household, by=request.user
         ),
         _("Network member"),
+        creating=member is None,
     )
 
 
@@ -338,7 +356,7 @@ def review_edit(request, pk, review_pk=None):
             organisations=f.cleaned_data["organisations"],
         )
 
-    return _child_form_page(request, household, form, save, _("Case review"))
+    return _child_form_page(request, household, form, save, _("Case review"), creating=review is None)
 
 
 @require_POST
