@@ -52,3 +52,11 @@ def create_once(request, create, url_of) -> object | None:
     submission.result_url = url_of(created)
     submission.save(update_fields=["result_url"])
     return created
+
+
+def prepare(request, form):
+    """Put the submission id on a crispy create form; the earlier result if it was sent before."""
+    from crispy_forms.layout import Hidden
+
+    form.helper.layout.insert(0, Hidden(FIELD, token(request)))
+    return earlier_result(request) if request.method == "POST" else None

@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from cases import once
 from mandates import figures, services
 from mandates.forms import MandateForm, MandateReviewForm
 from mandates.models import Mandate
@@ -71,10 +73,22 @@ def mandate_edit(request, pk=None):
     team_ids = _managing_team_ids(request)
     mandate = get_object_or_404(Mandate.objects.filter(team_id__in=team_ids), pk=pk) if pk else None
     form = MandateForm(request.POST or None, instance=mandate, team_ids=team_ids)
+    if mandate is None and (done := once.prepare(request, form)):
+        return done
     if request.method == "POST" and form.is_valid():
-        saved = services.mandate_save(
-            mandate=form.save(commit=False), by=request.user, reason=form.cleaned_data["reason"]
+
+        def save():
+            return services.mandate_save(
+                mandate=form.save(commit=False), by=request.user, reason=form.cleaned_data["reason"]
+            )
+
+        saved = (
+            once.create_once(request, save, lambda created: reverse("mandates:detail", args=[created.pk]))
+            if mandate is None
+            else save()
         )
+        if saved is None:
+            return once.earlier_result(request) or redirect("mandates:list")
         messages.success(request, _("Mandate saved."))
         return redirect("mandates:detail", pk=saved.pk)
     return render(request, "teams/form.html", {"form": form, "title": _("Mandate")})

@@ -3,9 +3,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cases import once
 from mandates.models import Mandate
 from teams import services
 from teams.forms import PositionForm, TeamProfileForm
@@ -63,12 +65,23 @@ def position_edit(request, pk, position_pk=None):
     team = get_object_or_404(_managed_teams(request), pk=pk)
     position = get_object_or_404(team.positions, pk=position_pk) if position_pk else Position(team=team)
     form = PositionForm(request.POST or None, instance=position)
+    creating = position_pk is None
+    if creating and (done := once.prepare(request, form)):
+        return done
     if request.method == "POST" and form.is_valid():
-        services.position_save(
-            position=form.save(commit=False), by=request.user, reason=form.cleaned_data["reason"]
-        )
+
+        def save():
+            return services.position_save(
+                position=form.save(commit=False), by=request.user, reason=form.cleaned_data["reason"]
+            )
+
+        back = reverse("teams:positions", args=[team.pk])
+        if creating and once.create_once(request, save, lambda _position: back) is None:
+            return once.earlier_result(request) or redirect(back)
+        if not creating:
+            save()
         messages.success(request, _("Position saved."))
-        return redirect("teams:positions", pk=team.pk)
+        return redirect(back)
     return render(request, "teams/form.html", {"form": form, "title": _("Position"), "team": team})
 
 

@@ -118,6 +118,52 @@ def test_posting_the_same_form_twice_creates_one_record(client, world):
         assert second.status_code == 302 and second.url == first.url, name
 
 
+@pytest.mark.django_db
+def test_the_managers_create_forms_create_once(client, world):
+    from mandates.models import Mandate
+    from teams.models import Position
+    from teams.tests.factories import OrganisationFactory, UserFactory
+
+    client.force_login(world.manager_ab)
+    employer = Position.objects.get(user=world.worker_a).employer
+    newcomer = UserFactory()
+    forms = [
+        (
+            reverse("teams:position_add", args=[world.team_a.pk]),
+            {
+                "user": newcomer.pk,
+                "employer": employer.pk,
+                "access_role": "worker",
+                "membership": "team",
+                "accountable_to": "team",
+                "active_from": today(),
+            },
+            Position,
+        ),
+        (
+            reverse("mandates:add"),
+            {
+                "team": world.team_a.pk,
+                "organisation": OrganisationFactory(sector="ggz").pk,
+                "domain": "ggz",
+                "kind": "machtiging",
+                "scope": "x",
+                "sharing_basis": "agreement",
+                "feedback_level": "status",
+                "valid_from": today(),
+                "status": "draft",
+            },
+            Mandate,
+        ),
+    ]
+    for url, data, model in forms:
+        before = model.objects.count()
+        data = {**data, "submission_id": str(uuid.uuid4())}
+        first, second = client.post(url, data), client.post(url, data)
+        assert model.objects.count() == before + 1, url
+        assert first.status_code == second.status_code == 302 and first.url == second.url
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_taps_at_the_same_moment_log_one_contact(world):
     if connection.vendor != "postgresql":
