@@ -3,9 +3,9 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput
 from mandates.models import Mandate, MandateReview
 from teams.models import Organisation, Team
+from wijkteam.widgets import DateInput
 
 
 class MandateForm(forms.ModelForm):

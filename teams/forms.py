@@ -5,8 +5,8 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput
 from teams.models import Organisation, Position, Team, User
+from wijkteam.widgets import DateInput
 
 
 class CodesField(forms.CharField):

@@ -7,10 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms.households import DateInput
-from cases.models import ConsentDecision, DataCategory, Share
+from cases.models import ConsentDecision, DataCategory, Person, Share
 from cases.services.consent import CHILD_AND_PARENTS, SELF, possible_parents, who_decides
 from teams.models import Organisation
+from wijkteam.widgets import DateInput
 
 
 class ConsentForm(forms.ModelForm):
@@ -75,8 +75,6 @@ class WithdrawForm(forms.Form):
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        from cases.models import Person
-
         self.fields["withdrawn_by"].queryset = Person.objects.filter(pk__in=[p.pk for p in people])
 
 

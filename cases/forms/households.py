@@ -6,16 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Household, Person
 from cases.services import lead_worker_choices
 from teams.models import Team
-
-
-class DateInput(forms.DateInput):
-    """The phone's own date picker; it posts ISO dates, which the nl input formats accept."""
-
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
+from wijkteam.widgets import DateInput
 
 ADDRESS_LAYOUT = (
     "name",

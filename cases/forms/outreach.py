@@ -10,10 +10,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms.households import DateInput
 from cases.models import Contact, EndResult, FollowUpDecision, SafetyWarning
 from cases.services import lead_worker_choices
 from teams.models import Organisation
+from wijkteam.widgets import DateInput
 
 # The quick buttons of the contact form: one tap logs the most common outcomes.
 QUICK = {

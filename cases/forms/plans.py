@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import zrm
-from cases.forms.households import DateInput
 from cases.models import Action, CaseReview, Goal, NetworkMember, Plan
 from cases.services import lead_worker_choices
 from teams.models import Organisation
+from wijkteam.widgets import DateInput
 
 
 def _helper(*layout) -> FormHelper:

@@ -8,9 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms.households import DateInput
 from cases.models import Referral
 from teams.models import Organisation, Position, Team
+from wijkteam.widgets import DateInput
 
 SUBJECT_LAYOUT = Fieldset(
     _("About whom"),

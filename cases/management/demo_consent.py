@@ -2,8 +2,9 @@
 withdrawn, and one emergency access in the log. Used by `seed_demo`."""
 
 from cases import services
+from cases.management.demo_people import demo_user
 from cases.models import AccessEvent, ConsentDecision, Household, Referral
-from teams.models import Position, Team
+from teams.models import Team
 
 
 def _decision(recipient, purpose, decision="given"):
@@ -21,10 +22,8 @@ def _decision(recipient, purpose, decision="given"):
 def seed_consent(team: Team, organisations: dict) -> None:
     if ConsentDecision.objects.filter(person__household__team=team).exists():
         return
-    worker = Position.objects.get(team=team, access_role="worker", user__username__startswith="worker").user
-    coordinator = Position.objects.get(
-        team=team, access_role="coordinator", user__username__startswith="coord"
-    ).user
+    worker = demo_user(team, "worker")
+    coordinator = demo_user(team, "coordinator")
     school = organisations["OBS De Regenboog"]
     # The school's assigned signal: the family agreed that the school hears how it goes.
     signal = Referral.objects.filter(team=team, sender_organisation=school, status="assigned").first()

@@ -8,8 +8,9 @@ import random
 from django.utils import timezone
 
 from cases import services
+from cases.management.demo_people import demo_user
 from cases.models import Contact, Household, SafetyWarning
-from teams.models import Position, Team
+from teams.models import Team
 
 # A note that fits the attempt: (kind, reached) -> note.
 NOTES = {
@@ -30,9 +31,7 @@ def seed_contacts(team: Team, *, seed: int) -> None:
     if Contact.objects.filter(household__team=team).exists():
         return
     rng = random.Random(seed)  # noqa: S311  (repeatable demo data, not secrets)
-    coordinator = Position.objects.get(
-        team=team, access_role="coordinator", user__username__startswith="coord"
-    ).user
+    coordinator = demo_user(team, "coordinator")
     households = Household.objects.filter(team=team, status=Household.Status.OPEN).select_related(
         "lead_worker"
     )

@@ -10,8 +10,9 @@ import random
 from django.utils import timezone
 
 from cases import services, zrm
+from cases.management.demo_people import demo_user
 from cases.models import Action, CaseReview, Goal, Household, NetworkMember, Plan
-from teams.models import Position, Team
+from teams.models import Team
 
 FAMILY_VIEWS = [
     "We hebben schulden en durven de post niet meer open te maken. We willen overzicht en rust.",
@@ -68,9 +69,7 @@ def seed_plans(team: Team, organisations: dict, *, seed: int) -> None:
     if Plan.objects.filter(household__team=team).exists():
         return
     rng = random.Random(seed)  # noqa: S311  (repeatable demo data, not secrets)
-    coordinator = Position.objects.get(
-        team=team, access_role="coordinator", user__username__startswith="coord"
-    ).user
+    coordinator = demo_user(team, "coordinator")
     domains = {d.name: d for d in zrm.domains()}
     partners = [org for org in organisations.values() if org.is_partner]
     households = Household.objects.filter(team=team).select_related("lead_worker").prefetch_related("members")
