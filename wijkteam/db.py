@@ -6,6 +6,7 @@ available to the test runner and to a documented retention purge. Other database
 demo) get no trigger.
 """
 
+from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations
 
 # The one exception: the retention job (cases/retention.py) sets wijkteam.retention = 'on' for
@@ -65,3 +66,20 @@ class MakeAppendOnly(migrations.operations.base.Operation):
 
     def deconstruct(self):
         return (self.__class__.__qualname__, [self.model_name], {})
+
+
+class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
+    """An index built without locking writes (CREATE INDEX CONCURRENTLY) on PostgreSQL.
+
+    For indexes on large tables (trigram GIN indexes among them) that a deployment adds while
+    other app servers keep writing. The migration needs `atomic = False`. SQLite, the demo's
+    database, keeps the index in the model state only: it has no GIN, and the demo is small.
+    """
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)

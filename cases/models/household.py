@@ -3,10 +3,12 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -126,6 +128,10 @@ class Household(models.Model):
             models.Index(fields=["team", "status", "name"], name="household_team_status_name"),
             models.Index(fields=["postcode", "house_number"], name="household_address"),
             models.Index(fields=["lead_worker", "status"], name="household_lead_status"),
+            # Search ("every word in the name, a member's name, the street"): icontains is
+            # UPPER(column) LIKE '%WORD%', which a trigram index on UPPER(column) serves.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="household_name_trgm"),
+            GinIndex(OpClass(Upper("street"), name="gin_trgm_ops"), name="household_street_trgm"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -201,7 +207,15 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         ordering = ["birth_date", "first_name", "id"]
-        indexes = [models.Index(fields=["last_name", "first_name"], name="person_name")]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="person_name"),
+            # Matching a signal to a known person (cases/matching.py), also in other teams: a
+            # similar last name (pg_trgm's % operator), the same birth date, the same BSN.
+            GinIndex(fields=["last_name"], opclasses=["gin_trgm_ops"], name="person_last_name_similar"),
+            GinIndex(OpClass(Upper("last_name"), name="gin_trgm_ops"), name="person_last_name_trgm"),
+            models.Index(fields=["birth_date"], name="person_birth_date"),
+            models.Index(fields=["bsn"], name="person_bsn", condition=~Q(bsn="")),
+        ]
 
     def __str__(self):
         return self.full_name
