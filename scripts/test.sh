@@ -11,42 +11,21 @@ PY=${PY:-.venv/bin/python}
 # The live server thread keeps its connection otherwise, and the test database cannot be dropped.
 export DATABASE_CONN_MAX_AGE=0
 
+. scripts/pglib.sh
+
 cluster=""
 cleanup() {
   if [ -n "$cluster" ]; then
-    as_pg "$PG_BIN/pg_ctl" -D "$cluster/data" -m immediate stop >/dev/null 2>&1 || true
+    stop_cluster "$cluster" immediate
     rm -rf "$cluster"
   fi
 }
 trap cleanup EXIT
 
-as_pg() {
-  if [ "$(id -u)" = "0" ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-find_pg_bin() {
-  local dir
-  if command -v pg_ctl >/dev/null 2>&1 && command -v initdb >/dev/null 2>&1; then
-    dirname "$(command -v pg_ctl)"; return 0
-  fi
-  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
-    if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && [ -x "$dir/postgres" ]; then
-      echo "$dir"; return 0
-    fi
-  done
-  return 1
-}
-
 if [ -z "${DATABASE_URL:-}" ]; then
-  if PG_BIN=$(find_pg_bin) && { [ "$(id -u)" != "0" ] || id postgres >/dev/null 2>&1; }; then
+  if can_run_cluster; then
     cluster=$(mktemp -d /tmp/wijkteam-pg.XXXXXX)
-    chmod 755 "$cluster"
-    [ "$(id -u)" = "0" ] && chown postgres "$cluster"
-    as_pg "$PG_BIN/initdb" -D "$cluster/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
-    as_pg "$PG_BIN/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -o \
-      "-c listen_addresses='' -k $cluster -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-      start >/dev/null
-    export DATABASE_URL="postgres://postgres@%2F${cluster//\//%2F}/postgres"
+    start_cluster "$cluster" fsync=off synchronous_commit=off full_page_writes=off
     echo "make test: throwaway PostgreSQL cluster $("$PG_BIN/postgres" --version | awk '{print $3}') at $cluster"
   else
     echo "=================================================================================" >&2

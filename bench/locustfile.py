@@ -1,0 +1,86 @@
+"""The mixed-load phase of bench/run: workers, coordinators and managers at once.
+
+Each simulated user logs in with its own account (bench_prepare gives each one), then does what
+its role does on a working day, with 1-3 seconds between clicks. Every page must answer 200:
+a redirect (say, back to the login) counts as an error. Logins are counted apart, so the p95 is
+that of the pages.
+"""
+
+import itertools
+import json
+import os
+import random
+from urllib.parse import urlsplit
+
+from locust import HttpUser, between, events, task
+
+from bench.client import log_in
+
+ACCOUNTS = json.loads(open(os.environ["BENCH_ACCOUNTS"]).read())  # noqa: SIM115 (read once at import)
+NEXT_ACCOUNT = itertools.count()
+SAMPLES = {"requests": [], "logins": 0, "login_errors": 0, "error_examples": []}
+
+# role: [(weight, name, path)]; {household}, {search} from the account and bench_prepare.
+ROUTINES = {
+    "worker": [
+        (3, "caseload", "/caseload/"),
+        (2, "household_list", "/households/"),
+        (2, "household_search", "/households/?q={search}"),
+        (3, "household_page", "/households/{household}/"),
+        (2, "plan", "/households/{household}/plan/"),
+    ],
+    "coordinator": [
+        (3, "triage_queue", "/referrals/"),
+        (1, "household_list", "/households/"),
+        (1, "household_page", "/households/{household}/"),
+        (1, "access_log", "/households/{household}/access-log/"),
+    ],
+    "manager": [
+        (2, "partner_overview", "/partners/"),
+        (1, "team_overview", "/team/"),
+        (1, "mandates", "/mandates/"),
+    ],
+}
+
+
+@events.request.add_listener
+def record(name, response_time, exception, response=None, **_kwargs):
+    if name == "login":
+        return
+    ok = exception is None and response is not None and response.status_code == 200
+    SAMPLES["requests"].append((name, response_time, ok))
+    if not ok and len(SAMPLES["error_examples"]) < 20:
+        status = response.status_code if response is not None else None
+        SAMPLES["error_examples"].append({"page": name, "status": status, "error": repr(exception)})
+
+
+@events.quitting.add_listener
+def write_samples(**_kwargs):
+    with open(os.environ["BENCH_LOAD_OUT"], "w") as out:
+        json.dump(SAMPLES, out)
+
+
+class TeamMember(HttpUser):
+    wait_time = between(1, 3)
+
+    def on_start(self):
+        self.account = ACCOUNTS["load_users"][next(NEXT_ACCOUNT) % len(ACCOUNTS["load_users"])]
+        values = {"household": self.account["household"], "search": ACCOUNTS["search"]}
+        self.routine = [
+            (name, path.format(**values))
+            for weight, name, path in ROUTINES[self.account["role"]]
+            for _ in range(weight)
+            if values["household"] or "{household}" not in path
+        ]
+        try:
+            log_in(self.client, "", urlsplit(self.host).netloc, self.account, name="login")
+            SAMPLES["logins"] += 1
+        except RuntimeError as error:
+            SAMPLES["login_errors"] += 1
+            SAMPLES["error_examples"].append({"page": "login", "error": str(error)})
+            self.stop()
+
+    @task
+    def click(self):
+        name, path = random.choice(self.routine)  # noqa: S311 (not security)
+        self.client.get(path, name=name, allow_redirects=False)

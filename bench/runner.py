@@ -1,0 +1,472 @@
+"""The benchmark (`bench/run`): key pages at scale, next to the Django admin and the stack's floor.
+
+For each household count it makes sure a PostgreSQL database `wijkteam_bench_<N>` holds exactly
+that much generated data (migrate + generate_scale, reused when it already does), picks accounts
+and objects (bench_prepare), starts gunicorn with 2 workers on loopback with the benchmark
+settings (production settings plus a query-count header and the two references), logs in as a
+worker, a coordinator, a manager and an admin through the login form and the second factor, and
+times every key page over repeated requests. One extra request per page records the EXPLAIN
+ANALYZE of its queries. Then locust runs a bounded mixed load. Results go to a JSON file and a
+Markdown table; a full run also updates the table in README.md.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import dj_database_url
+import psycopg2
+import requests
+
+from bench.client import PROXY_HEADERS, log_in
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+# name: (role, path). {household}, {team} and {search} come from bench_prepare.
+PAGES = {
+    "household_list": ("worker", "/households/"),
+    "household_search": ("worker", "/households/?q={search}"),
+    "household_page": ("worker", "/households/{household}/"),
+    "plan": ("worker", "/households/{household}/plan/"),
+    "caseload": ("worker", "/caseload/"),
+    "triage_queue": ("coordinator", "/referrals/"),
+    "partner_overview": ("manager", "/partners/"),
+    "access_log": ("coordinator", "/households/{household}/access-log/"),
+}
+REFERENCES = {
+    "admin_changelist": ("admin", "/bench/admin/cases/household/?q={search}"),
+    "bare_view": (None, "/bench/bare/{team}/"),
+}
+# The targets of the benchmark issue.
+MAX_QUERIES = 12
+MAX_GROWTH = 1.5
+MAX_VS_ADMIN = 1.0
+MAX_VS_BARE = 3.0
+MAX_LOAD_VS_BARE = 4.0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="bench/run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--households", type=int, default=500_000)
+    parser.add_argument("--baseline", type=int, default=5_000, help="measured first, to compare (0: none)")
+    parser.add_argument("--repeat", type=int, default=40, help="timed requests per page")
+    parser.add_argument("--page-seconds", type=float, default=60, help="time budget per page")
+    parser.add_argument("--load-users", type=int, default=50)
+    parser.add_argument("--load-seconds", type=int, default=60)
+    parser.add_argument("--regenerate", action="store_true", help="generate the data again")
+    parser.add_argument("--smoke", action="store_true", help="a few seconds: checks that it runs")
+    parser.add_argument("--out", type=Path, help="results folder (default bench/results)")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.baseline, args.repeat, args.load_users, args.load_seconds = 0, 3, 5, 4
+        args.out = args.out or Path(tempfile.mkdtemp(prefix="wijkteam-bench-"))
+    out = args.out or RESULTS
+    out.mkdir(parents=True, exist_ok=True)
+    server = os.environ.get("DATABASE_URL", "")
+    if not server.startswith("postgres"):
+        sys.exit("bench/run needs PostgreSQL: set DATABASE_URL to a server (bench/run starts one if it can).")
+
+    runs = {}
+    for households in [n for n in (args.baseline, args.households) if n and n != args.households] + [
+        args.households
+    ]:
+        runs[households] = measure_scale(households, server, args, out)
+    results = report(runs, args)
+    name = "smoke" if args.smoke else "latest"
+    (out / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n")
+    table = markdown(results)
+    (out / f"{name}.md").write_text(table)
+    if not args.smoke:
+        update_readme(table)
+    print(table)
+    print(f"bench/run: results in {out / name}.json")
+    failures = [f"{page}: {data['status']}" for page, data in all_pages(results) if data.get("status") != 200]
+    if results["load"]["errors"]:
+        failures.append(f"load: {results['load']['errors']} errors")
+    if failures:
+        sys.exit("bench/run: " + "; ".join(failures))
+
+
+def measure_scale(households, server, args, out):
+    url = database_url(server, f"wijkteam_bench_{households}")
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{households}-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": url,
+        "DATABASE_CONN_MAX_AGE": "60",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "WIJKTEAM_REQUIRE_MFA": "1",
+        "LOG_LEVEL": "WARNING",
+        "BENCH_EXPLAIN_DIR": str(work),
+    }
+    generate(households, server, url, env, regenerate=args.regenerate)
+    # The deployment steps of the README, as on a production app server.
+    manage(env, "createcachetable")
+    manage(env, "collectstatic", "--noinput", quiet=True)
+    accounts_file = work / "accounts.json"
+    manage(env, "bench_prepare", "--out", str(accounts_file), "--load-users", str(args.load_users))
+    objects = json.loads(accounts_file.read_text())
+    with gunicorn(env, work) as base:
+        host = urlsplit(base).netloc
+        pages = measure_pages(base, host, objects, args, work)
+        load = run_load(base, accounts_file, args, work, env)
+    explain_dir = out / ("explain-smoke" if args.smoke else "explain") / str(households)
+    shutil.rmtree(explain_dir, ignore_errors=True)
+    explain_dir.mkdir(parents=True)
+    for plan in work.glob("*.txt"):
+        shutil.copy(plan, explain_dir / plan.name)
+    shutil.rmtree(work, ignore_errors=True)
+    return {"households": households, "team": objects["team_name"], "pages": pages, "load": load}
+
+
+def database_url(server, name):
+    parts = urlsplit(server)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def connect(url):
+    connection = psycopg2.connect(url)  # libpq reads the URL itself, socket paths included
+    connection.autocommit = True
+    return connection
+
+
+def generate(households, server, url, env, regenerate):
+    name = dj_database_url.parse(url)["NAME"]
+    with connect(server) as admin, admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        exists = cursor.fetchone() is not None
+        if exists and not regenerate and count_households(url) == households:
+            print(f"bench/run: reusing {name} ({households} households)")
+            manage(env, "migrate", "--noinput", quiet=True)
+            return
+        if exists:
+            cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    started = time.monotonic()
+    manage(env, "migrate", "--noinput", quiet=True)
+    manage(env, "generate_scale", "--households", str(households), *GENERATE_FLAGS)
+    print(f"bench/run: {name}: migrated and generated in {time.monotonic() - started:.0f} s")
+
+
+# generate_scale refuses to run with DEBUG off unless told this is generated benchmark data.
+GENERATE_FLAGS = ["--benchmark-data"]
+
+
+def count_households(url):
+    try:
+        with connect(url) as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM cases_household")
+            return cursor.fetchone()[0]
+    except psycopg2.Error:
+        return None
+
+
+def manage(env, *command, quiet=False):
+    subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL if quiet else None,
+    )
+
+
+class gunicorn:  # noqa: N801 (used as a context manager, like open())
+    """gunicorn with the production config file and 2 workers on a free loopback port."""
+
+    def __init__(self, env, work):
+        self.env, self.work = env, work
+
+    def __enter__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
+        if (ROOT / "wijkteam" / "gunicorn.conf.py").exists():
+            command[3:3] = ["--config", "wijkteam/gunicorn.conf.py"]
+        self.log = open(self.work / "gunicorn.log", "w")
+        self.process = subprocess.Popen(
+            [*command, "wijkteam.wsgi"], cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(base + "/healthz/", headers=PROXY_HEADERS, timeout=2).status_code == 200:
+                    return base
+            except requests.ConnectionError:
+                pass
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        self.__exit__()
+        sys.exit("bench/run: gunicorn did not start:\n" + (self.work / "gunicorn.log").read_text()[-3000:])
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def measure_pages(base, host, objects, args, work):
+    sessions = {None: requests.Session()}
+    sessions[None].headers.update(PROXY_HEADERS)
+    for role, account in objects["accounts"].items():
+        sessions[role] = log_in(requests.Session(), base, host, account)
+    results = {}
+    for name, (role, path) in {**PAGES, **REFERENCES}.items():
+        path = path.format(**objects)
+        results[name] = {"role": role or "anonymous", **time_page(sessions[role], base + path, args)}
+        sessions[role].get(base + path, headers={"X-Bench-Explain": name}, allow_redirects=False)
+        results[name].update(explained(work / f"{name}.txt"))
+    return results
+
+
+def time_page(session, url, args):
+    """Median and p95 over repeated requests (after a warm-up), the query count, the status."""
+    for _warm_up in range(3):
+        response = session.get(url, allow_redirects=False)
+    timings, queries = [], set()
+    deadline = time.monotonic() + args.page_seconds
+    while len(timings) < args.repeat and (len(timings) < 5 or time.monotonic() < deadline):
+        started = time.perf_counter()
+        response = session.get(url, allow_redirects=False)
+        timings.append((time.perf_counter() - started) * 1000)
+        queries.add(int(response.headers.get("X-Bench-Queries", -1)))
+        if response.status_code != 200:
+            break
+    return {
+        "status": response.status_code,
+        "requests": len(timings),
+        "median_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(percentile(timings, 95), 2),
+        "queries": max(queries),
+        "queries_vary": len(queries) > 1,
+    }
+
+
+def percentile(values, pct):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))]
+
+
+SEQ_SCAN = re.compile(r"Seq Scan on (\w+).*?rows=(\d+) loops=(\d+)")
+
+
+def explained(path):
+    """The slowest query of the page and the tables read by a sequential scan (from EXPLAIN)."""
+    if not path.exists():
+        return {}
+    text = path.read_text()
+    slowest = re.search(r"^-- ([\d.]+) ms", text, re.MULTILINE)
+    scans = {}
+    for table, rows, loops in SEQ_SCAN.findall(text):
+        scans[table] = max(scans.get(table, 0), int(rows) * int(loops))
+    return {
+        "slowest_query_ms": float(slowest.group(1)) if slowest else 0.0,
+        "seq_scans": dict(sorted(scans.items())),
+    }
+
+
+def run_load(base, accounts_file, args, work, env):
+    samples = work / "load.json"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            "bench/locustfile.py",
+            "--headless",
+            "--users",
+            str(args.load_users),
+            "--spawn-rate",
+            str(max(1, args.load_users // 5)),
+            "--run-time",
+            f"{args.load_seconds}s",
+            "--host",
+            base,
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--exit-code-on-error",
+            "0",
+        ],
+        cwd=ROOT,
+        env={**env, "BENCH_ACCOUNTS": str(accounts_file), "BENCH_LOAD_OUT": str(samples)},
+        check=True,
+    )
+    data = json.loads(samples.read_text())
+    timings = [ms for _name, ms, _ok in data["requests"]]
+    return {
+        "users": args.load_users,
+        "seconds": args.load_seconds,
+        "requests": len(timings),
+        "errors": sum(1 for *_rest, ok in data["requests"] if not ok) + data["login_errors"],
+        "median_ms": round(statistics.median(timings), 2) if timings else None,
+        "p95_ms": round(percentile(timings, 95), 2) if timings else None,
+        "logins": data["logins"],
+        "error_examples": data["error_examples"][:5],
+    }
+
+
+def all_pages(results):
+    yield from results["pages"].items()
+    yield "admin_changelist", results["admin_changelist"]
+    yield "bare_view", results["bare_view"]
+
+
+def report(runs, args):
+    """The issue's JSON shape for the largest run, with the baseline and the checks beside it."""
+    largest = runs[max(runs)]
+    pages = {name: data for name, data in largest["pages"].items() if name in PAGES}
+    results = {
+        "households": largest["households"],
+        "measured_on": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": {"cores": os.cpu_count(), "gunicorn_workers": 2},
+        "team": largest["team"],
+        "pages": pages,
+        "admin_changelist": largest["pages"]["admin_changelist"],
+        "bare_view": largest["pages"]["bare_view"],
+        "load": largest["load"],
+    }
+    smaller = [n for n in runs if n != largest["households"]]
+    if smaller:
+        base = runs[min(smaller)]
+        results["baseline"] = {
+            "households": base["households"],
+            "pages": base["pages"],
+            "load": base["load"],
+        }
+    results["checks"] = checks(results)
+    return results
+
+
+def checks(results):
+    bare, admin = results["bare_view"], results["admin_changelist"]
+    baseline = results.get("baseline", {}).get("pages", {})
+    found = {}
+    for name, page in results["pages"].items():
+        check = {"queries_at_most_12": page["queries"] <= MAX_QUERIES}
+        if name in baseline:
+            check["queries_same_as_baseline"] = page["queries"] == baseline[name]["queries"]
+            check["growth"] = round(page["median_ms"] / baseline[name]["median_ms"], 2)
+            check["growth_ok"] = check["growth"] <= MAX_GROWTH
+        if name in ("household_list", "household_search"):
+            check["vs_admin"] = round(page["median_ms"] / admin["median_ms"], 2)
+            check["vs_admin_ok"] = check["vs_admin"] <= MAX_VS_ADMIN
+            check["vs_bare"] = round(page["median_ms"] / bare["median_ms"], 2)
+            check["vs_bare_ok"] = check["vs_bare"] <= MAX_VS_BARE
+        found[name] = check
+    load = results["load"]
+    found["load"] = {
+        "errors_ok": load["errors"] == 0,
+        "p95_vs_bare_p95": round((load["p95_ms"] or 0) / bare["p95_ms"], 2),
+    }
+    found["load"]["p95_ok"] = found["load"]["p95_vs_bare_p95"] <= MAX_LOAD_VS_BARE
+    return found
+
+
+def mark(ok):
+    return "yes" if ok else "**MISS**"
+
+
+def markdown(results):
+    base = results.get("baseline")
+    checks_ = results["checks"]
+    n = f"{results['households']:,}".replace(",", ".")
+    lines = [
+        f"Measured {results['measured_on']} on {results['machine']['cores']} cores, gunicorn 2 workers, "
+        f"PostgreSQL on the same machine; {n} households, team {results['team']}.",
+        "",
+    ]
+    if base:
+        b = f"{base['households']:,}".replace(",", ".")
+        lines += [
+            f"| Page | Role | Queries ({b} / {n}) | Median ms ({b}) | Median ms ({n}) | Growth "
+            f"(≤ {MAX_GROWTH}×) | p95 ms ({n}) |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for name, page in results["pages"].items():
+            old, check = base["pages"][name], checks_[name]
+            lines.append(
+                f"| {name} | {page['role']} | {old['queries']} / {page['queries']} | {old['median_ms']} | "
+                f"{page['median_ms']} | {check['growth']}× {mark(check['growth_ok'])} | {page['p95_ms']} |"
+            )
+    else:
+        lines += ["| Page | Role | Queries | Median ms | p95 ms |", "|---|---|---|---|---|"]
+        for name, page in results["pages"].items():
+            lines.append(
+                f"| {name} | {page['role']} | {page['queries']} | {page['median_ms']} | {page['p95_ms']} |"
+            )
+    admin, bare = results["admin_changelist"], results["bare_view"]
+    lines += [
+        "",
+        "| Reference | Queries | Median ms | p95 ms |",
+        "|---|---|---|---|",
+        f"| Django admin changelist, same search | {admin['queries']} | {admin['median_ms']} | "
+        f"{admin['p95_ms']} |",
+        f"| Bare view (one indexed query, tiny template) | {bare['queries']} | {bare['median_ms']} | "
+        f"{bare['p95_ms']} |",
+        "",
+        "| Target | Measured | Met |",
+        "|---|---|---|",
+    ]
+    worst = max(results["pages"], key=lambda name: results["pages"][name]["queries"])
+    lines.append(
+        f"| Queries per key page ≤ {MAX_QUERIES} | max {results['pages'][worst]['queries']} ({worst}) | "
+        f"{mark(all(checks_[p]['queries_at_most_12'] for p in results['pages']))} |"
+    )
+    if base:
+        same = all(checks_[p]["queries_same_as_baseline"] for p in results["pages"])
+        lines.append(
+            f"| Queries identical at both sizes | {'all pages' if same else 'not all'} | {mark(same)} |"
+        )
+    for name in ("household_list", "household_search"):
+        check = checks_[name]
+        lines.append(
+            f"| {name}: median ≤ {MAX_VS_ADMIN}× admin, ≤ {MAX_VS_BARE}× bare | {check['vs_admin']}× admin, "
+            f"{check['vs_bare']}× bare | {mark(check['vs_admin_ok'] and check['vs_bare_ok'])} |"
+        )
+    load, load_check = results["load"], checks_["load"]
+    lines.append(
+        f"| Mixed load ({load['users']} users, {load['seconds']} s): 0 errors, "
+        f"p95 ≤ {MAX_LOAD_VS_BARE}× bare p95 | "
+        f"{load['requests']} requests, {load['errors']} errors, p95 {load['p95_ms']} ms = "
+        f"{load_check['p95_vs_bare_p95']}× | {mark(load_check['errors_ok'] and load_check['p95_ok'])} |"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def update_readme(table):
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    if README_START in text and README_END in text:
+        head, rest = text.split(README_START, 1)
+        _old, tail = rest.split(README_END, 1)
+        readme.write_text(f"{head}{README_START}\n{table}{README_END}{tail}")
+
+
+if __name__ == "__main__":
+    main()
