@@ -1,0 +1,368 @@
+"""Accessibility in real Chromium: axe-core finds no WCAG 2.1 A/AA violation on any page a user
+fills in or starts on, and a keyboard alone logs in, opens a household and logs a contact.
+
+The pages come from the permission matrix: every app URL with a GET that renders a page is
+opened by the first role that may see it, so a new form page is checked the day its row is
+added. The account pages of allauth are listed here, and a URL that is neither checked nor
+excused with a reason fails `test_every_page_is_checked_or_excused`.
+"""
+
+import json
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import connections
+from django.urls import reverse
+
+from cases.tests.factories import HouseholdFactory, PersonFactory, ReferralFactory
+from tests.test_permission_matrix import MATRIX, OK, ONLY_POST, Objects
+from tests.test_urls import URLS
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+PASSWORD = "wijkteam-demo-browser"
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+DESKTOP = {"width": 1280, "height": 900}
+
+PHONE = {"width": 375, "height": 740}
+
+
+# The role that opens a page: the first of these the matrix lets in.
+ROLE_ORDER = ["worker", "coordinator", "manager", "partner"]
+
+# App URLs with a GET that are not opened here as a page of their own, and why.
+NOT_A_PAGE = {
+    "mandates:partners_csv": "a CSV download",
+    "cases:referral_household_search": "an htmx fragment of the signal's page (checked there)",
+}
+
+# allauth's pages: (URL name, who opens it). Anonymous pages are checked logged out.
+ACCOUNT_PAGES = [
+    ("account_login", "anonymous"),
+    ("account_reset_password", "anonymous"),
+    ("account_reset_password_done", "anonymous"),
+    ("account_reset_password_from_key_done", "anonymous"),
+    ("account_signup", "anonymous"),
+    ("account_inactive", "anonymous"),
+    ("account_email_verification_sent", "anonymous"),
+    ("account_change_password", "worker"),
+    ("account_reauthenticate", "worker"),
+    ("account_logout", "worker"),
+    ("mfa_index", "worker"),
+    ("mfa_activate_totp", "worker"),
+]
+
+# Project URLs outside the apps that are not checked, and why.
+EXCUSED = {
+    "healthz": "plain text for the load balancer",
+    "set_language": "POST only (the footer's language switch)",
+    "home": "redirects every role to its start page (checked as the start page); the admin's is checked",
+    "account_reset_password_from_key": "needs a reset key from an e-mail; its form is allauth's "
+    "password form, as on the password change page",
+    "account_confirm_email": "e-mail addresses are not confirmed by users (accounts are made by the admin)",
+    "account_confirm_login_code": "login by code is switched off",
+    "account_email": "managing e-mail addresses is switched off",
+    "account_set_password": "every account has a password (redirects to the change page)",
+    "mfa_authenticate": "needs a login in progress with a second factor; same form as activation",
+    "mfa_reauthenticate": "needs an active second factor; same form as activation",
+    "mfa_view_recovery_codes": "needs an active second factor",
+    "mfa_download_recovery_codes": "a text download",
+    "mfa_generate_recovery_codes": "needs an active second factor",
+    "mfa_deactivate_totp": "needs an active second factor",
+}
+
+
+def _matrix_pages() -> dict[str, str]:
+    """URL name → role, for every app URL whose GET renders a page."""
+    pages = {}
+    for name, methods in MATRIX.items():
+        if "GET" not in methods or methods["GET"] == ONLY_POST or name in NOT_A_PAGE:
+            continue
+        role = next(role for role in ROLE_ORDER if methods["GET"][role] == OK)
+        pages[name] = role
+    return pages
+
+
+MATRIX_PAGES = _matrix_pages()
+
+
+def test_every_page_is_checked_or_excused():
+    """A new URL is opened by axe below or excused here with a reason, never silently skipped."""
+    checked = set(MATRIX_PAGES) | {name for name, _role in ACCOUNT_PAGES}
+    # POST-only URLs have their form on a page that is checked (the household, the signal).
+    post_only = {name for name, methods in MATRIX.items() if methods.get("GET") == ONLY_POST}
+    named = {name for name, _route in URLS if name and not name.startswith("admin:")}
+    assert sorted(named - checked - post_only - set(NOT_A_PAGE) - set(EXCUSED)) == []
+    for word in ("create", "edit", "new", "add"):
+        assert [n for n in named if word in n and n not in checked | post_only] == []
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One Chromium for the module; each test opens its own browser contexts in it."""
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the tests
+    # are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+    connections.close_all()
+
+
+@pytest.fixture
+def browser(chromium):
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
+    # While Playwright's loop runs, the test's ORM calls get database connections of their own
+    # (asgiref's context-local storage); close them, or the test database cannot be flushed.
+    connections.close_all()
+
+
+def _axe_page(browser, viewport=DESKTOP):
+    """A page with axe-core loaded before the app's own scripts.
+
+    An init script goes in through the DevTools protocol, so the app's Content-Security-Policy
+    stays on (`bypass_csp` would also let inline styles through, which the app never gets, and
+    change what the contrast rules see).
+    """
+    context = browser.new_context(viewport=viewport, locale="nl-NL")
+    context.add_init_script(path=str(AXE))
+    return context.new_page()
+
+
+def _log_in(page, live_server, user):
+    user.set_password(PASSWORD)
+    user.save()
+    page.goto(live_server.url + reverse("account_login"))
+    page.get_by_label("Gebruikersnaam").fill(user.username)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def _violations(page) -> list[dict]:
+    results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    return [
+        {
+            "rule": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "nodes": [
+                {"target": node["target"], "html": node["html"][:160], "why": node["failureSummary"]}
+                for node in violation["nodes"]
+            ],
+        }
+        for violation in results["violations"]
+    ]
+
+
+def _check(page, url: str, found: dict, label: str) -> None:
+    """Open the page and keep axe's violations under `label`."""
+    response = page.goto(url)
+    assert response is not None and response.status < 400, (url, response and response.status)
+    assert page.locator("main").count() == 1, f"{url} is not a whole page"
+    _check_here(page, found, label)
+
+
+def _check_here(page, found: dict, label: str) -> None:
+    """Keep axe's violations on the page as it is now under `label`, with where it ended up."""
+    if violations := _violations(page):
+        found[f"{label}  {urlsplit(page.url).path}"] = violations
+
+
+def _report(found: dict) -> str:
+    lines = []
+    for where, violations in found.items():
+        lines.append(f"\n{where}")
+        for violation in violations:
+            lines.append(f"  [{violation['impact']}] {violation['rule']}: {violation['help']}")
+            for node in violation["nodes"]:
+                lines.append(f"      {json.dumps(node['target'])}  {node['html']}")
+                lines.append("        " + node["why"].replace("\n", "\n        "))
+    return "axe-core found WCAG 2.1 A/AA violations:" + "\n".join(lines)
+
+
+def _role_pages(page, live_server, role: str, user, objects, found: dict) -> None:
+    """The role's start page (on a desktop and on a phone, menu shut and open) and every page
+    the role is the first to open."""
+    url = live_server.url
+    if user is None:
+        _check(page, url + reverse("account_login"), found, "login")
+        page.get_by_label("Gebruikersnaam").fill("niemand")
+        page.get_by_label("Wachtwoord").fill("fout")
+        page.get_by_role("button", name="Inloggen").click()
+        page.locator(".alert, .invalid-feedback, .errorlist").first.wait_for()
+        _check_here(page, found, "login with an error")
+        page.set_viewport_size(PHONE)
+        _check(page, url + reverse("account_login"), found, "login at 375 px")
+        page.set_viewport_size(DESKTOP)
+    else:
+        _log_in(page, live_server, user)
+        start = page.url
+        _check_here(page, found, f"{role}: start page")
+        page.set_viewport_size(PHONE)
+        _check(page, start, found, f"{role}: start page at 375 px")
+        page.get_by_role("button", name="Menu").click()
+        page.locator("#main-nav.show").wait_for()
+        _check_here(page, found, f"{role}: start page at 375 px, menu open")
+        page.set_viewport_size(DESKTOP)
+    for name, opener in MATRIX_PAGES.items():
+        if opener == role:
+            _check(page, url + reverse(name, kwargs=objects.kwargs(name)), found, f"{role}: {name}")
+    for name, opener in ACCOUNT_PAGES:
+        if opener == role:
+            _check(page, url + reverse(name), found, f"{role}: {name}")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_no_violations_on_the_start_page_of_every_role_and_on_every_form(live_server, browser, world):
+    """axe-core finds no WCAG 2.1 A/AA violation on any page a role starts on or fills in.
+
+    One test for all roles: each transactional test costs a flush of the whole database.
+    """
+    objects = Objects(world)
+    new_signal = ReferralFactory(team=world.team_a, status="new")
+    users = {
+        "anonymous": None,
+        "worker": world.worker_a,
+        "coordinator": world.coordinator_a,
+        "manager": world.manager_ab,
+        "partner": world.partner,
+        "admin": world.admin,
+    }
+    found: dict = {}
+    for role, user in users.items():
+        page = _axe_page(browser)
+        _role_pages(page, live_server, role, user, objects, found)
+        if role == "worker":
+            # A form sent back with its errors.
+            page.goto(live_server.url + reverse("cases:household_create"))
+            page.locator("main form[method=post] [type=submit]").last.click()
+            page.locator(".invalid-feedback").first.wait_for()
+            _check_here(page, found, "worker: household_create with errors")
+        if role == "coordinator":
+            # A new signal shows the triage forms: accept, decline, forward, merge.
+            signal_url = live_server.url + reverse("cases:referral_detail", args=[new_signal.pk])
+            _check(page, signal_url, found, "coordinator: a new signal")
+        if role == "partner":
+            page.goto(live_server.url + reverse("cases:partner_referral_send"))
+            page.locator("main form[method=post] [type=submit]").last.click()
+            page.locator(".invalid-feedback").first.wait_for()
+            _check_here(page, found, "partner: partner_referral_send with errors")
+        page.context.close()
+    assert not found, _report(found)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_axe_reports_what_it_finds(live_server, browser, world):
+    """The check can fail: an image without a text alternative and an unlabelled field are found."""
+    page = _axe_page(browser)
+    page.goto(live_server.url + reverse("account_login"))
+    page.evaluate(
+        """() => document.querySelector("main").insertAdjacentHTML(
+            "beforeend", '<img src="/static/favicon.svg"><input type="text" name="unlabelled">')"""
+    )
+    rules = {violation["rule"] for violation in _violations(page)}
+    assert {"image-alt", "label"} <= rules
+
+
+FOCUS_SHOWN = """() => {
+    const style = getComputedStyle(document.activeElement);
+    const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+    return outline || style.boxShadow !== "none";
+}"""
+
+
+def _tab_to(page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the focused element matches `selector`, and check its focus is shown."""
+    for _press in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            assert page.evaluate(FOCUS_SHOWN), f"no visible focus on {selector}"
+            return
+    raise AssertionError(f"{selector} not reached in {limit} presses of Tab")
+
+
+def _focused_text(page) -> str:
+    return page.evaluate("() => document.activeElement.textContent.trim()")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_keyboard_only_log_in_open_a_household_and_log_a_contact(live_server, browser, world):
+    """On a phone with a keyboard only: the skip link comes first, and every step shows its focus."""
+    world.worker_a.set_password(PASSWORD)
+    world.worker_a.save()
+    household = HouseholdFactory(team=world.team_a, name="Familie Mulder", lead_worker=world.worker_a)
+    PersonFactory(household=household, first_name="Sanne", last_name="Mulder")
+    context = browser.new_context(viewport=PHONE, locale="nl-NL")
+    page = context.new_page()
+
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.matches('a.skip-link')"), "skip link first"
+    assert _focused_text(page) == "Naar de inhoud"
+    assert page.evaluate(FOCUS_SHOWN)
+    assert page.locator("a.skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    _tab_to(page, "#id_login")
+    page.keyboard.type(world.worker_a.username)
+    _tab_to(page, "#id_password")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Mijn caseload").wait_for()
+
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.matches('a.skip-link')"), "skip link first"
+    _tab_to(page, "button.navbar-toggler")
+    page.keyboard.press("Enter")
+    page.locator("#main-nav.show").wait_for()
+    _tab_to(page, "#main-nav a[href$='/households/']")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Huishoudens").wait_for()
+
+    _tab_to(page, f"a[href='{household.get_absolute_url()}']")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Familie Mulder").wait_for()
+
+    _tab_to(page, "a[href='#contacts']")
+    assert _focused_text(page) == "Contact vastleggen"
+    page.keyboard.press("Enter")
+    _tab_to(page, "button[name=quick][value=spoken]")
+    assert _focused_text(page) == "Gesproken aan de deur"
+    page.keyboard.press("Enter")
+
+    page.get_by_text("Vastgelegd: Huisbezoek").wait_for()
+    contacts = page.locator("#contacts ol li")
+    assert contacts.first.get_by_text("Huisbezoek").is_visible()
+    contact = household.contacts.get()
+    assert (contact.kind, contact.reached) == ("home_visit", True)
+    assert list(contact.workers.all()) == [world.worker_a]
