@@ -149,10 +149,12 @@ def connect(url):
 
 def generate(households, server, url, env, regenerate):
     name = dj_database_url.parse(url)["NAME"]
-    with connect(server) as admin, admin.cursor() as cursor:
+    admin = connect(server)
+    with admin.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         exists = cursor.fetchone() is not None
         if exists and not regenerate and count_households(url) == households:
+            admin.close()
             print(f"bench/run: reusing {name} ({households} households)")
             manage(env, "migrate", "--noinput", quiet=True)
             return
@@ -167,16 +169,22 @@ def generate(households, server, url, env, regenerate):
 
 
 # generate_scale refuses to run with DEBUG off unless told this is generated benchmark data.
-GENERATE_FLAGS = ["--benchmark-data"]
+GENERATE_FLAGS = ["--allow-without-debug"]
 
 
 def count_households(url):
     try:
-        with connect(url) as connection, connection.cursor() as cursor:
+        connection = connect(url)
+    except psycopg2.Error:
+        return None
+    try:
+        with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM cases_household")
             return cursor.fetchone()[0]
     except psycopg2.Error:
         return None
+    finally:
+        connection.close()
 
 
 def manage(env, *command, quiet=False):
@@ -210,9 +218,9 @@ class gunicorn:  # noqa: N801 (used as a context manager, like open())
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if requests.get(base + "/healthz/", headers=PROXY_HEADERS, timeout=2).status_code == 200:
+                if requests.get(base + "/healthz/", headers=PROXY_HEADERS, timeout=10).status_code == 200:
                     return base
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             if self.process.poll() is not None:
                 break
