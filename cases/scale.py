@@ -692,7 +692,7 @@ class Generator:
                     f"{NULL}\t{NULL}\t{NULL}\t{rid}\n"
                 )
             if status == "closed":
-                closed_day = min(end, decided_day + 10 + int(r() * 120))
+                closed_day = max(decided_day, min(end, decided_day + 10 + int(r() * 120)))
                 decisions.append(
                     f"{self.new_id('cases_referraldecision')}\tclose\t{self.ts(closed_day, minute)}\t"
                     f"{end_result or choice(END_RESULTS)}\tAfgerond met het gezin.\t{NULL}\t{lead}\t{NULL}\t"
