@@ -108,6 +108,23 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Shared state ---------------------------------------------------------------------------
+# Several app servers answer the same users, so nothing that matters may live in one server's
+# memory or disk. Sessions are rows in the database; so is the cache, which holds allauth's
+# login rate limits (the lockout after failed logins) and the TOTP codes already used. A
+# per-process cache would give every worker its own count and let a used code work again on
+# another worker. `manage.py createcachetable` makes the table (README, "Deploying").
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "wijkteam_cache",
+        # Culling would drop rate-limit counters early: an attacker could flush their own count
+        # by filling the cache with other keys.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
+
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "teams.User"
 AUTHENTICATION_BACKENDS = [
@@ -149,6 +166,10 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind the reverse proxy REMOTE_ADDR is the proxy: the rate limits per address take the
+# client's from the last X-Forwarded-For entry, one per proxy in front (gunicorn drops the header
+# from anyone but the proxy, wijkteam/gunicorn.conf.py). 0 = no proxy, REMOTE_ADDR is the client.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 PASSWORD_RESET_TIMEOUT = 3600
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Wijkteam"
@@ -204,6 +225,8 @@ if not DEBUG:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# TLS ends at the reverse proxy, which sets X-Forwarded-Proto on every request (overwriting any
+# the client sent); gunicorn drops the header from any other peer (FORWARDED_ALLOW_IPS).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -237,7 +260,8 @@ FORMAT_MODULE_PATH = ["wijkteam.formats"]
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Filled by `manage.py collectstatic` on every app server; WhiteNoise serves it from there.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
