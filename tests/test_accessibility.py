@@ -304,10 +304,11 @@ FOCUS_SHOWN = """() => {
 }"""
 
 
-def _tab_to(page, selector: str, limit: int = 60) -> None:
-    """Press Tab until the focused element matches `selector`, and check its focus is shown."""
+def _tab_to(page, selector: str, limit: int = 60, backwards: bool = False) -> None:
+    """Press Tab (or Shift+Tab) until the focused element matches `selector`, and check that
+    its focus is shown."""
     for _press in range(limit):
-        page.keyboard.press("Tab")
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
         if page.evaluate("s => document.activeElement.matches(s)", selector):
             assert page.evaluate(FOCUS_SHOWN), f"no visible focus on {selector}"
             return
@@ -375,3 +376,15 @@ def test_keyboard_only_log_in_open_a_household_and_log_a_contact(live_server, br
     contact = household.contacts.get()
     assert (contact.kind, contact.reached) == ("home_visit", True)
     assert list(contact.workers.all()) == [world.worker_a]
+
+    # Out again: the menu, the user's menu (a button, so Space opens it), Log out.
+    _tab_to(page, "button.navbar-toggler", backwards=True)
+    page.keyboard.press("Enter")
+    page.locator("#main-nav.show").wait_for()
+    _tab_to(page, "#main-nav .dropdown-toggle")
+    page.keyboard.press("Space")
+    page.locator("#main-nav .dropdown-menu.show").wait_for()
+    _tab_to(page, "#main-nav .dropdown-menu button[type=submit]")
+    assert _focused_text(page) == "Uitloggen"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/accounts/login/**")
