@@ -35,6 +35,7 @@ Generation runs in a thread while the main thread streams the previous batch to 
 import datetime
 import io
 import math
+import os
 import queue
 import random
 import threading
@@ -256,7 +257,8 @@ TABLES = [
     ("household", "cases_household", "id name street house_number house_number_addition postcode city "
      "wijk_code buurt_code area_codes_year status created_at closed_on lead_worker_id municipality_id "
      "team_id end_result handed_over_to_id legal_hold pseudonymised_on record_class"),
-    ("person", "cases_person", "id first_name last_name_prefix last_name birth_date bsn relation household_id"),
+    ("person", "cases_person", "id first_name last_name_prefix last_name birth_date bsn relation "
+     "household_id"),
     ("referral", "cases_referral", "id reference submission_id status sender_name sender_phone sender_email "
      "channel received_at concern request prior_information prior_information_confidentiality urgency "
      "warm_handover subject_first_name subject_last_name_prefix subject_last_name subject_birth_date "
@@ -269,13 +271,15 @@ TABLES = [
     ("networkmember", "cases_networkmember", "id name kind involvement phone email family_agrees active "
      "household_id organisation_id"),
     ("plan", "cases_plan", "id number status lock_version family_view strengths worries earlier_help "
-     "safety_plan evaluation_date approval approval_comment created_at evaluated_at evaluation_note household_id"),
+     "safety_plan evaluation_date approval approval_comment created_at evaluated_at evaluation_note "
+     "household_id"),
     ("goal", "cases_goal", "id family_words achieved domain_id plan_id"),
     ("action", "cases_action", "id what who due_date status organisation_id person_id worker_id review_id "
      "goal_id network_member_id plan_id"),
     ("assessment", "cases_assessment", "id assessed_on assessed_by_id person_id instrument_id"),
     ("score", "cases_score", "id score note assessment_id domain_id"),
-    ("contact", "cases_contact", "id kind at reached note next_step follow_up_on household_id recorded_by_id"),
+    ("contact", "cases_contact", "id kind at reached note next_step follow_up_on household_id "
+     "recorded_by_id"),
     ("contact_workers", "cases_contact_workers", "id contact_id user_id"),
     ("contact_persons", "cases_contact_persons", "id contact_id person_id"),
     ("safetywarning", "cases_safetywarning", "id incident incident_on description advice advice_note "
@@ -467,8 +471,42 @@ def make_reference_data(*, n_teams: int, password: str, rng: random.Random) -> l
                 info.coordinators.append(user.pk)
             else:
                 info.workers.append(user.pk)
+        _mandates(team, partners[m_index], start, reason)
         teams.append(info)
     return teams
+
+
+MANDATES = [  # (sector, domain, kind, sharing basis, feedback)
+    (Sector.SCHOOL, "education", "machtiging", "consent_only", "status"),
+    (Sector.YOUTH_CARE, "youth_care", "mandaat", "legal_task", "summary"),
+    (Sector.DEBT_HELP, "debt_help", "volmacht", "agreement", "full"),
+]
+
+
+def _mandates(team: Team, partners: list[Organisation], start: datetime.date, reason: str) -> None:
+    """Three active mandates per team, so the manager's pages show what they show in practice."""
+    from mandates.models import Mandate
+
+    by_sector = {organisation.sector: organisation for organisation in partners}
+    for sector, domain, kind, basis, feedback in MANDATES:
+        mandate = Mandate(
+            team=team,
+            organisation=by_sector[sector],
+            domain=domain,
+            kind=kind,
+            scope="Het wijkteam mag namens de partner een eerste gesprek voeren en hulp inzetten.",
+            route_in="Via het partnerportaal of telefonisch bij de coördinator.",
+            route_out="Terugmelding via de coördinator.",
+            sharing_basis=basis,
+            legal_basis_text="Wmo 2015 art. 5.1.1" if basis == "legal_task" else "Convenant wijkteams",
+            feedback_level=feedback,
+            valid_from=start,
+            status=Mandate.Status.ACTIVE,
+            next_review_on=timezone.localdate() + datetime.timedelta(days=60 * (1 + len(team.name) % 4)),
+        )
+        mandate._change_reason = reason
+        mandate.save()
+    team.participating_organisations.set(partners[:6])
 
 
 # --- Generated rows ----------------------------------------------------------------------------
@@ -668,7 +706,8 @@ class Generator:
             out["cases_referral"].append(
                 f"{rid}\t{self.reference(n)}\t{self.prefix['submission']}{n:012x}\t{status}\t{sender[0]}\t"
                 f"{sender[1]}\t{sender[2]}\t{channel}\t{received}\t{choice(CONCERNS)}\t{choice(REQUESTS)}\t"
-                f"{choice(PRIOR)}\tconfidential\t{urgency}\t{'t' if r() < 0.1 else 'f'}\t{main[1]}\t{main[2]}\t"
+                f"{choice(PRIOR)}\tconfidential\t{urgency}\t{'t' if r() < 0.1 else 'f'}\t{main[1]}\t"
+                f"{main[2]}\t"
                 f"{main[3]}\t{self.date(main[4]) if r() < 0.5 else NULL}\t{main[5] if r() < 0.3 else ''}\t"
                 f"{street}\t{number}\t{addition}\t{postcode}\t{team.city}\t{known_view}\t\t{self.date(due)}\t"
                 f"{assigned or NULL}\t{forwarded or NULL}\t{hid if linked else NULL}\t{merged or NULL}\t"
@@ -683,12 +722,14 @@ class Generator:
             decisions = out["cases_referraldecision"]
             if linked:
                 decisions.append(
-                    f"{self.new_id('cases_referraldecision')}\taccept\t{decided}\t\tBekend gezin van het team\t"
+                    f"{self.new_id('cases_referraldecision')}\taccept\t{decided}\t\t"
+                    "Bekend gezin van het team\t"
                     f"{NULL}\t{coordinator}\t{NULL}\t{hid}\t{NULL}\t{rid}\n"
                 )
             if assigned:
                 decisions.append(
-                    f"{self.new_id('cases_referraldecision')}\tassign\t{decided}\t\t\t{assigned}\t{coordinator}\t"
+                    f"{self.new_id('cases_referraldecision')}\tassign\t{decided}\t\t\t{assigned}\t"
+                    f"{coordinator}\t"
                     f"{NULL}\t{NULL}\t{NULL}\t{rid}\n"
                 )
             if status == "closed":
@@ -700,22 +741,26 @@ class Generator:
                 )
             elif status == "declined":
                 decisions.append(
-                    f"{self.new_id('cases_referraldecision')}\tdecline\t{decided}\t{choice(DECLINE_REASONS)}\t"
+                    f"{self.new_id('cases_referraldecision')}\tdecline\t{decided}\t"
+                    f"{choice(DECLINE_REASONS)}\t"
                     f"Besproken in de triage.\t{NULL}\t{coordinator}\t{NULL}\t{NULL}\t{NULL}\t{rid}\n"
                 )
             elif status == "forwarded":
                 decisions.append(
-                    f"{self.new_id('cases_referraldecision')}\tforward\t{decided}\t\tPast beter bij de partner.\t"
+                    f"{self.new_id('cases_referraldecision')}\tforward\t{decided}\t\t"
+                    "Past beter bij de partner.\t"
                     f"{NULL}\t{coordinator}\t{forwarded}\t{NULL}\t{NULL}\t{rid}\n"
                 )
             elif status == "merged":
                 decisions.append(
-                    f"{self.new_id('cases_referraldecision')}\tmerge\t{decided}\t\tZelfde zorg als eerder gemeld.\t"
+                    f"{self.new_id('cases_referraldecision')}\tmerge\t{decided}\t\t"
+                    "Zelfde zorg als eerder gemeld.\t"
                     f"{NULL}\t{coordinator}\t{NULL}\t{NULL}\t{merged}\t{rid}\n"
                 )
         if is_open and r() < 0.02:
             out["cases_task"].append(
-                f"{self.new_id('cases_task')}\tmatch_check\topen\t{self.ts(end - int(r() * 20), 600)}\t{NULL}\t\t"
+                f"{self.new_id('cases_task')}\tmatch_check\topen\t{self.ts(end - int(r() * 20), 600)}\t"
+                f"{NULL}\t\t"
                 f"{NULL}\t{hid}\t{first_rid}\n"
             )
 
@@ -746,7 +791,8 @@ class Generator:
                     evaluation = self.date(stop)
                     evaluated = self.ts(stop, 600 + int(r() * 300))
                 out["cases_plan"].append(
-                    f"{plan_id}\t{version}\t{'current' if current else 'evaluated'}\t1\t{choice(FAMILY_VIEWS)}\t"
+                    f"{plan_id}\t{version}\t{'current' if current else 'evaluated'}\t1\t"
+                    f"{choice(FAMILY_VIEWS)}\t"
                     f"{choice(STRENGTHS)}\t{choice(WORRIES)}\t\t\t{evaluation}\tnot_requested\t\t"
                     f"{self.ts(start, 600)}\t{evaluated}\t"
                     f"{'' if current else 'Een deel van de doelen is gehaald.'}\t{hid}\n"
@@ -805,7 +851,8 @@ class Generator:
             by = lead if r() < 0.8 else choice(team.workers)
             last = is_open and c == k - 1
             out["cases_contact"].append(
-                f"{cid}\t{kind}\t{self.ts(day, choice(HOURS) * 60 + int(r() * 60))}\t{'t' if reached else 'f'}\t"
+                f"{cid}\t{kind}\t{self.ts(day, choice(HOURS) * 60 + int(r() * 60))}\t"
+                f"{'t' if reached else 'f'}\t"
                 f"{choice(CONTACT_NOTES[reached])}\t{choice(NEXT_STEPS) if last else ''}\t"
                 f"{self.date(day + 3 + int(r() * 14)) if last else NULL}\t{hid}\t{by}\n"
             )
@@ -830,7 +877,8 @@ class Generator:
             on = created + int(r() * max(1, end - created))
             until, reason = (NULL, "") if is_open else (self.date(end), "Dossier gesloten.")
             out["cases_safetywarning"].append(
-                f"{self.new_id('cases_safetywarning')}\t{incident}\t{self.date(on)}\t{description}\t{advice}\t\t"
+                f"{self.new_id('cases_safetywarning')}\t{incident}\t{self.date(on)}\t{description}\t"
+                f"{advice}\t\t"
                 f"{self.date(on)}\t{until}\t{reason}\t{hid}\t{lead}\n"
             )
         if is_open and r() < 0.01:
@@ -844,8 +892,10 @@ class Generator:
             out["cases_consentdecision"].append(
                 f"{self.new_id('cases_consentdecision')}\t{choice(('feedback', 'coordination'))}\t"
                 f'["contact", "situation"]\t{"given" if given else "refused"}\tconsent\t\t'
-                f"{'verbal' if r() < 0.7 else 'written'}\tUitgelegd wat er gedeeld wordt, met wie en waarom.\t"
-                f'["{main[0]}"]\t{NULL}\t{self.ts(created + 7, 660)}\t{main[0]}\t{choice(team.partners)}\t{lead}\n'
+                f"{'verbal' if r() < 0.7 else 'written'}\t"
+                "Uitgelegd wat er gedeeld wordt, met wie en waarom.\t"
+                f'["{main[0]}"]\t{NULL}\t{self.ts(created + 7, 660)}\t{main[0]}\t'
+                f"{choice(team.partners)}\t{lead}\n"
             )
 
         # The access log: who opened the record, mostly the lead worker.
@@ -860,8 +910,10 @@ class Generator:
             day = created + int(r() * max(1, end - created))
             action = "view" if r() < 0.95 else choice(("print", "export"))
             out["cases_accessevent"].append(
-                f"{self.new_id('cases_accessevent')}\t{self.ts(day, 480 + int(r() * 660))}\t{action}\thousehold\t"
-                f"{hid}\t10.{team.number}.{int(r() * 255)}.{1 + int(r() * 250)}\t{hid}\t{team.id}\t{user}\t{basis}\t"
+                f"{self.new_id('cases_accessevent')}\t{self.ts(day, 480 + int(r() * 660))}\t{action}\t"
+                "household\t"
+                f"{hid}\t10.{team.number}.{int(r() * 255)}.{1 + int(r() * 250)}\t{hid}\t{team.id}\t"
+                f"{user}\t{basis}\t"
                 f"[{member_ids}]\tallowed\t{role}\t\n"
             )
 
@@ -874,10 +926,22 @@ class Progress:
     write: object
     started: float = field(default_factory=time.monotonic)
     rows: dict = field(default_factory=lambda: defaultdict(int))
-    seconds: dict = field(default_factory=lambda: defaultdict(float))
+    backend_pid: int | None = None
 
     def step(self, label: str, started: float) -> None:
-        self.write(f"  {label}: {time.monotonic() - started:.1f} s")
+        self.write(f"  {label}: {time.monotonic() - started:.1f} s{self.cpu()}")
+
+    def cpu(self) -> str:
+        """CPU seconds so far of this process and of its PostgreSQL backend (when on this host):
+        on a busy machine they say more about the cost than the wall clock."""
+        own = time.process_time()
+        try:
+            with open(f"/proc/{self.backend_pid}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+            backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError, TypeError):
+            return f" (cpu: python {own:.0f} s)"
+        return f" (cpu: python {own:.0f} s, postgres {backend:.0f} s)"
 
 
 def _secondary_indexes(cursor, tables) -> list[tuple[str, str]]:
@@ -922,6 +986,8 @@ def generate(*, households: int, n_teams: int, seed: int, password: str, write) 
             f"reference data ({len(teams)} teams, {sum(len(t.workers) + 3 for t in teams)} staff)", started
         )
         with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            progress.backend_pid = cursor.fetchone()[0]
             cursor.execute("SET LOCAL synchronous_commit = off")
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             start_ids = {}
@@ -951,7 +1017,7 @@ def generate(*, households: int, n_teams: int, seed: int, password: str, write) 
             _stream(cursor, generator, columns, progress, households)
 
             started = time.monotonic()
-            for name, definition in indexes:
+            for _name, definition in indexes:
                 cursor.execute(definition)
             progress.step(f"rebuilt {len(indexes)} indexes", started)
             started = time.monotonic()
@@ -960,15 +1026,12 @@ def generate(*, households: int, n_teams: int, seed: int, password: str, write) 
             progress.step(f"restored and validated {len(foreign_keys)} foreign keys", started)
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's default again
             for table in SERIAL_TABLES:
-                cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), GREATEST(MAX(id), 1)) "
-                    f"FROM {quote(table)}",  # noqa: S608
-                    [table],
-                )
+                highest = f"SELECT GREATEST(MAX(id), 1) FROM {quote(table)}"  # noqa: S608  (fixed names)
+                cursor.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'id'), ({highest}))", [table])
             started = time.monotonic()
             cursor.execute(f"ANALYZE {', '.join(quote(t) for t in tables)}")
             progress.step("analysed", started)
-    write(f"  total: {time.monotonic() - progress.started:.1f} s")
+    write(f"  total: {time.monotonic() - progress.started:.1f} s{progress.cpu()}")
     return dict(progress.rows)
 
 
@@ -992,13 +1055,11 @@ def _stream(cursor, generator, columns, progress, households) -> None:
     while (item := batches.get()) is not None:
         texts, done = item
         for table, text in texts.items():
-            copy_started = time.monotonic()
             buffer = io.BytesIO(text.encode())
             cursor.copy_expert(f"COPY {table} ({columns[table]}) FROM STDIN", buffer, 1 << 20)
-            progress.seconds[table] += time.monotonic() - copy_started
             progress.rows[table] += text.count("\n")
         elapsed = time.monotonic() - started
-        progress.write(f"  households {done:,}/{households:,} ({done / elapsed:,.0f}/s)")
+        progress.write(f"  households {done:,}/{households:,} ({done / elapsed:,.0f}/s){progress.cpu()}")
     worker.join()
     if failure:
         raise failure[0]

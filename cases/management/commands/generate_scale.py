@@ -59,7 +59,8 @@ class Command(BaseCommand):
         total = sum(rows.values())
         self.stdout.write(self.style.SUCCESS(f"Done: {total:,} rows of case data."))
         self.stdout.write(
-            f"Log in as {scale.username(1, 'worker', 1)} (workers 01-10), {scale.username(1, 'coordinator', 1)} "
-            f"(1-2) or {scale.username(1, 'manager')}, teams t01-t{teams:02d}; partner reporters "
+            f"Log in as {scale.username(1, 'worker', 1)} (workers 01-10), "
+            f"{scale.username(1, 'coordinator', 1)} (1-2) or {scale.username(1, 'manager')}, "
+            f"teams t01-t{teams:02d}; partner reporters "
             f"{scale.USERNAME_PREFIX}m01.school (police, gp, housing). Password: {options['password']}"
         )
