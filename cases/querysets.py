@@ -91,7 +91,8 @@ class HouseholdQuerySet(AuditedQuerySet):
         """Every word must match the household name, a member's name, the street or postcode."""
         from cases.models import Person
 
-        text = (text or "").strip()
+        # PostgreSQL refuses a NUL in a string literal; it cannot be part of a name anyway.
+        text = (text or "").replace("\x00", "").strip()
         if not text:
             return self
         postcode = compact_postcode(text)

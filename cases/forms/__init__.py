@@ -1,6 +1,6 @@
 """Validation and layout of the case forms; no business rules (those are in cases/services)."""
 
-from cases.forms.consent import ConsentForm, EmergencyAccessForm, ShareForm, WithdrawForm
+from cases.forms.consent import AccessRequestForm, ConsentForm, EmergencyAccessForm, ShareForm, WithdrawForm
 from cases.forms.households import DateInput, HouseholdForm, NewHouseholdForm, PersonForm
 from cases.forms.outreach import (
     QUICK,
@@ -36,6 +36,7 @@ from cases.forms.referrals import (
 )
 
 __all__ = [
+    "AccessRequestForm",
     "ConsentForm",
     "EmergencyAccessForm",
     "ShareForm",

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import ConsentDecision, DataCategory, Person, Share
+from cases.models import AccessRequest, ConsentDecision, DataCategory, Person, Share
 from cases.services.consent import CHILD_AND_PARENTS, SELF, possible_parents, who_decides
 from teams.models import Organisation
 from wijkteam.widgets import DateInput
@@ -99,6 +99,14 @@ class ShareForm(forms.ModelForm):
             del self.fields["override_reason"]
         self.helper = FormHelper()
         self.helper.layout = Layout(*self.fields, Submit("share", _("Share")))
+
+
+class AccessRequestForm(forms.ModelForm):
+    """The optional note of a recorded access request (the buttons on the household page)."""
+
+    class Meta:
+        model = AccessRequest
+        fields = ["note"]
 
 
 class EmergencyAccessForm(forms.Form):

@@ -1,19 +1,20 @@
 """Consent decisions, shares with organisations, and emergency access to prior information."""
 
 import datetime
+import uuid
 
 from allauth.account.decorators import reauthentication_required
 from crispy_forms.layout import Hidden
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import access_log, export, once, services
-from cases.forms import ConsentForm, EmergencyAccessForm, ShareForm, WithdrawForm
+from cases.forms import AccessRequestForm, ConsentForm, EmergencyAccessForm, ShareForm, WithdrawForm
 from cases.models import AccessEvent, AccessRequest, ConsentDecision, Purpose, Referral
 from cases.views.plans import _editable_household
 
@@ -83,6 +84,10 @@ def share_new(request, pk):
     referral = None
     wanted = request.GET.get("referral") or request.POST.get("referral")
     if wanted:
+        try:
+            wanted = uuid.UUID(wanted)
+        except ValueError:
+            raise Http404 from None
         referral = get_object_or_404(Referral.objects.filter(household=household), pk=wanted)
     may_override = household.team_id in services.coordinator_team_ids(request.user)
     initial = (
@@ -190,10 +195,14 @@ def access_request_new(request, pk, person_pk):
     person.household = household
     if done := once.earlier_result(request):
         return done
+    form = AccessRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["note"]))
+        return redirect(household)
     recorded = once.create_once(
         request,
         lambda: services.access_request_record(
-            person=person, by=request.user, note=request.POST.get("note", "")[:300]
+            person=person, by=request.user, note=form.cleaned_data["note"]
         ),
         lambda _request: household.get_absolute_url(),
     )

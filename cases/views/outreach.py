@@ -177,7 +177,7 @@ def _worker_choice(request) -> tuple[User, list[int], dict]:
     if coordinating:
         wanted = request.GET.get("worker")
         team_workers = services.lead_worker_choices(coordinating)
-        if wanted and wanted.isdigit():
+        if wanted and wanted.isascii() and wanted.isdigit():
             worker = get_object_or_404(team_workers, pk=int(wanted))
         sizes = {
             "workers": team_workers.annotate(
@@ -336,7 +336,8 @@ def outreach_figures(request):
     ]
     if not team_ids:
         raise PermissionDenied
-    days = int(request.GET.get("days")) if request.GET.get("days", "").isdigit() else 90
+    wanted = request.GET.get("days", "")
+    days = int(wanted) if wanted.isascii() and wanted.isdigit() else 90
     days = min(max(days, 7), 730)
     context = figures.outreach(team_ids=team_ids, days=days)
     context.update(

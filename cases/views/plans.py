@@ -180,7 +180,12 @@ def plan_approval(request, pk):
 def _next_url(request, household) -> str:
     """Back to where the user came from (the desk or the plan), never to another site."""
     wanted = request.POST.get("next_url", "")
-    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+    # A path of this site only: anything else would be read as a view name (a 500) or leave the site.
+    if (
+        wanted.startswith("/")
+        and wanted.isprintable()
+        and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()})
+    ):
         return wanted
     return reverse("cases:plan_detail", args=[household.pk])
 
