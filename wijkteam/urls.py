@@ -25,3 +25,5 @@ handler400 = "wijkteam.views.bad_request"
 handler403 = "wijkteam.views.permission_denied"
 handler404 = "wijkteam.views.page_not_found"
 handler500 = "wijkteam.views.server_error"
+# Not a Django handler: allauth's rate limits look it up here (allauth.core.internal.ratelimit).
+handler429 = "wijkteam.views.too_many_requests"

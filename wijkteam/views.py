@@ -50,6 +50,25 @@ page_not_found = _error(404, _("Not found"), _("This page does not exist, or you
 
 
 @login_not_required
+def too_many_requests(request, exception=None):
+    """allauth's rate limits (login, password reset, step-up) answer with this: logged, in Dutch."""
+    from teams.security import log_rate_limited
+
+    match = getattr(request, "resolver_match", None)
+    log_rate_limited(
+        request,
+        username=request.POST.get("login", "") if request.method == "POST" else "",
+        action=match.view_name if match else request.path[:100],
+    )
+    context = {
+        "title": _("Too many attempts"),
+        "message": _("Too many attempts in a short time. Wait a few minutes and try again."),
+        "request_id": getattr(request, "request_id", ""),
+    }
+    return render(request, "error.html", context, status=429)
+
+
+@login_not_required
 def server_error(request):
     # Standalone template without the navigation: it must render even when the database is down.
     return render(request, "500.html", {"request_id": getattr(request, "request_id", "")}, status=500)
