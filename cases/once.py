@@ -4,6 +4,9 @@ The form page carries a server-issued submission id. The first POST with that id
 and creates; every later POST with it (a double click, a retry, the back button) gets the first
 result. Two POSTs at the same moment: the database's primary key lets one in; the other waits for
 it and then answers with its result.
+
+The ids are kept WIJKTEAM_SUBMISSION_KEEP_DAYS; the nightly apply_retention purges older ones
+(cases/retention.py says what happens when a purged id comes back).
 """
 
 import uuid

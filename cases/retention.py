@@ -8,6 +8,13 @@ contact details and every free-text note, change reasons in the history included
 log stays (at least five years) and holds no content. Each run writes a RetentionRun with counts
 only.
 
+The same run purges create-once submission ids (cases/once.py) older than
+WIJKTEAM_SUBMISSION_KEEP_DAYS. They only guard against a double submit of one form page, and no
+form page lives that long: a session ends after 12 hours however active, and logging in again
+rotates the CSRF token, so the old page's POST is refused. Should an old id come back anyway (the
+same user, a valid session and CSRF token, the id older than the keep period), it counts as a
+first submission: the object is created once more and the id guards it again from then on.
+
 History tables are append-only; only this job may update them, in its own transaction, by
 setting `wijkteam.retention` (see wijkteam/db.py). That is the one documented path.
 """
@@ -37,6 +44,7 @@ from cases.models import (
     SafetyWarning,
     Score,
     Share,
+    Submission,
     Task,
 )
 
@@ -118,19 +126,35 @@ def due(today: datetime.date | None = None):
     return households.filter(legal_hold=False, pseudonymised_on__isnull=True).order_by("closed_on", "id")
 
 
+def stale_submissions(today: datetime.date | None = None):
+    """Submission ids recorded before the first day of the keep period (whole days, local time)."""
+    today = today or timezone.localdate()
+    first_kept_day = today - datetime.timedelta(days=settings.WIJKTEAM_SUBMISSION_KEEP_DAYS)
+    cutoff = datetime.datetime.combine(
+        first_kept_day, datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    return Submission.objects.filter(created_at__lt=cutoff)
+
+
+def purge_submissions(today: datetime.date | None = None) -> int:
+    """Delete the stale submission ids; returns how many. Not audited data: ids and a URL only."""
+    deleted, _per_model = stale_submissions(today).delete()
+    return deleted
+
+
 def _history(model, ids):
     return model.history.filter(id__in=list(ids))
 
 
 @transaction.atomic
 def apply(*, today: datetime.date | None = None) -> dict:
-    """Pseudonymise every household that is due; returns counts per kind of record."""
+    """Pseudonymise every household that is due and purge stale submission ids; returns counts."""
     from cases.models import RetentionRun
 
     today = today or timezone.localdate()
     households = list(due(today))
     ids = [household.pk for household in households]
-    counts = {"households": len(ids)}
+    counts = {"households": len(ids), "submissions": purge_submissions(today)}
     if not ids:
         RetentionRun(ran_on=today, counts=counts).save()
         return counts

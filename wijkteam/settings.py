@@ -208,6 +208,9 @@ WIJKTEAM_RETENTION_YEARS = {
         for item in env_list("WIJKTEAM_RETENTION_YEARS", "wmo=5,wmo_provision=15,youth_care=20")
     )
 }
+# Days the create-once submission ids (cases/once.py) are kept before apply_retention purges them;
+# well above the 12-hour session limit, so no form page outlives its id.
+WIJKTEAM_SUBMISSION_KEEP_DAYS = int(os.environ.get("WIJKTEAM_SUBMISSION_KEEP_DAYS", "7"))
 
 # --- Sessions and cookies -------------------------------------------------------------------
 SESSION_COOKIE_AGE = 30 * 60  # idle timeout: every request renews it

@@ -1,4 +1,5 @@
-"""Pseudonymise closed households past their retention term (see cases/retention.py)."""
+"""Pseudonymise closed households past their retention term and purge old submission ids (see
+cases/retention.py)."""
 
 from django.core.management.base import BaseCommand
 
@@ -7,7 +8,10 @@ from cases.models import RecordClass
 
 
 class Command(BaseCommand):
-    help = "Pseudonymise closed households past their retention term; --dry-run lists them first."
+    help = (
+        "Pseudonymise closed households past their retention term and purge old create-once "
+        "submission ids; --dry-run lists them first."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Only list what would be pseudonymised.")
@@ -23,6 +27,8 @@ class Command(BaseCommand):
             )
         if dry_run:
             self.stdout.write(self.style.WARNING(f"{len(due)} households would be pseudonymised (dry run)."))
+            stale = retention.stale_submissions().count()
+            self.stdout.write(self.style.WARNING(f"{stale} submission ids would be purged (dry run)."))
             return
         counts = retention.apply()
         self.stdout.write(self.style.SUCCESS(f"Pseudonymised: {counts}"))
