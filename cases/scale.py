@@ -542,6 +542,8 @@ class Generator:
         self.next_id = dict(start_ids)
         self.today = timezone.localdate()
         self.today_ord = self.today.toordinal()
+        now = timezone.localtime()
+        self.now_minute = max(0, now.hour * 60 + now.minute - 1)
         self.first_ord = self.today_ord - YEARS * 365
         base = datetime.date(1925, 1, 1).toordinal()
         self.base = base
@@ -569,6 +571,9 @@ class Generator:
         return self.dates[ordinal - self.base]
 
     def ts(self, ordinal: int, minute: int) -> str:
+        """A moment on a day, Amsterdam time; never later than now (forms refuse future times)."""
+        if ordinal >= self.today_ord:
+            ordinal, minute = self.today_ord, min(minute, self.now_minute)
         i = ordinal - self.base
         return f"{self.dates[i]} {self.minutes[minute]}{self.offsets[i]}"
 

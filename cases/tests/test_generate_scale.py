@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import scale
 from cases.models import (
@@ -61,6 +62,14 @@ def test_proportions_and_every_signal_state(generated):
     assert set(Referral.objects.values_list("status", flat=True)) == set(DECISIONS)
     assert set(Household.objects.values_list("status", flat=True)) == {"open", "closed"}
     assert SafetyWarning.objects.exists()
+    now = timezone.now()
+    for model, moment in (
+        (Referral, "received_at"),
+        (Contact, "at"),
+        (AccessEvent, "at"),
+        (Plan, "created_at"),
+    ):
+        assert not model.objects.filter(**{f"{moment}__gt": now}).exists(), model
     assert "Password: " + scale.DEFAULT_PASSWORD in generated["output"]
 
 
