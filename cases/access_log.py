@@ -4,18 +4,26 @@ The role and basis are stored as codes at the moment of access, so a later chang
 does not rewrite what was true then.
 """
 
+import hashlib
+
 from cases.models import AccessEvent, Household
 from teams.roles import roles_of
+from teams.security import origin_of
 
 LEAD_WORKER = "lead_worker"
 TEAM_POSITION = "team_position"
 NO_POSITION = "no_position"
 
 
-def _origin(request) -> str | None:
-    # Behind the reverse proxy REMOTE_ADDR is the proxy unless the deployment sets it from
-    # X-Forwarded-For (see README, deployment); never trust the header here.
-    return request.META.get("REMOTE_ADDR") or None
+def _request_fields(request) -> dict:
+    """Where the request came from: the client's address (behind the proxy too, as the login
+    rate limits see it), the request id of the logs, and a hash of the session key."""
+    session_key = getattr(getattr(request, "session", None), "session_key", None) or ""
+    return {
+        "origin": origin_of(request) or None,
+        "request_id": getattr(request, "request_id", ""),
+        "session_hash": hashlib.sha256(session_key.encode()).hexdigest() if session_key else "",
+    }
 
 
 def log(
@@ -51,7 +59,7 @@ def log(
         result=result,
         basis=basis,
         reason=reason,
-        origin=_origin(request),
+        **_request_fields(request),
     )
     event.save()
     return event
@@ -69,5 +77,5 @@ def log_refused(request, *, pk, object_type: str = "household") -> None:
         object_id=str(pk),
         result=AccessEvent.Result.DENIED,
         basis=NO_POSITION,
-        origin=_origin(request),
+        **_request_fields(request),
     ).save()

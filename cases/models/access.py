@@ -54,6 +54,10 @@ class AccessEvent(models.Model):
         _("reason"), max_length=500, blank=True, help_text=_("Required for emergency access.")
     )
     origin = models.GenericIPAddressField(_("origin address"), null=True, blank=True)
+    # To find the request in the app server's and the proxy's logs (X-Request-ID), and to tell
+    # one session's reads from another's without keeping the session key itself (LG-1).
+    request_id = models.CharField(_("request id"), max_length=32, blank=True, db_default="")
+    session_hash = models.CharField(_("session"), max_length=64, blank=True, db_default="")
 
     objects = AuditedQuerySet.as_manager()
 
@@ -64,6 +68,8 @@ class AccessEvent(models.Model):
         indexes = [
             models.Index(fields=["household", "-at"], name="access_household_at"),
             models.Index(fields=["user", "-at"], name="access_user_at"),
+            # The triage queue reports a team's emergency accesses of the last two weeks.
+            models.Index(fields=["team", "action", "-at"], name="access_team_action_at"),
         ]
 
     def __str__(self):

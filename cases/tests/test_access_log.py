@@ -1,5 +1,7 @@
 """Every read of household data is logged (NEN 7513), and the log can be read by the right people."""
 
+import hashlib
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
@@ -48,6 +50,23 @@ def test_every_household_page_writes_one_row(client, world, household, name, obj
         "allowed",
         "10.1.2.3",
     )
+
+
+def test_the_row_names_the_request_and_a_hash_of_the_session_never_the_session(client, world, household):
+    client.force_login(world.worker_a)
+    response = client.get(household.get_absolute_url())
+    event = AccessEvent.objects.get()
+    session_key = client.session.session_key
+    assert event.request_id == response["X-Request-ID"] != ""
+    assert event.session_hash == hashlib.sha256(session_key.encode()).hexdigest()
+    assert session_key not in str(vars(event))
+
+
+def test_behind_the_proxy_the_origin_is_the_client_not_the_proxy(client, world, household, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    client.force_login(world.worker_a)
+    client.get(household.get_absolute_url(), REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.7")
+    assert AccessEvent.objects.get().origin == "192.0.2.7"
 
 
 def test_the_basis_says_lead_worker_and_the_persons_are_listed(client, world, household):
