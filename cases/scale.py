@@ -50,6 +50,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases import zrm
+from cases.management.demo_plans import FAMILY_VIEWS, STRENGTHS, WORRIES
 from cases.models.referral import REFERENCE_ALPHABET
 from teams.models import Municipality, Organisation, Position, Sector, Team, User
 
@@ -181,25 +182,6 @@ CONTACT_NOTES = {
     ],
 }
 NEXT_STEPS = ["Opnieuw langs, 's avonds", "Volgende week bellen", "Samen naar schuldhulp", "Kaartje nasturen"]
-FAMILY_VIEWS = [
-    "We hebben schulden en durven de post niet meer open te maken. We willen overzicht en rust.",
-    "Sinds de scheiding lukt het niet meer met de kinderen. Ik wil dat ze weer naar school gaan.",
-    "Ik kom de deur bijna niet meer uit. Ik zou graag weer mensen zien.",
-    "Het huis is te klein en vochtig. De kinderen zijn vaak ziek. We willen een andere woning.",
-    "Mijn man drinkt te veel. Ik wil dat het thuis rustig en veilig is.",
-]
-STRENGTHS = [
-    "Moeder is sterk en wil echt iets veranderen. Oma helpt met de kinderen.",
-    "Het gezin is hecht; de oudste dochter helpt veel.",
-    "Meneer is handig en kookt elke dag zelf.",
-    "Goed contact met de buurvrouw en de juf van school.",
-]
-WORRIES = [
-    "Huurachterstand, brieven van de deurwaarder.",
-    "De jongste zoon spijbelt en blowt.",
-    "Eenzaamheid en weinig bewegen.",
-    "Spanningen thuis, soms ruzie met harde woorden.",
-]
 GOAL_WORDS = [
     "Weten wat er binnenkomt en wat eruit gaat, en geen nieuwe schulden.",
     "Dat de kinderen elke dag naar school gaan.",

@@ -8,8 +8,6 @@ excused with a reason fails `test_every_page_is_checked_or_excused`.
 """
 
 import json
-import os
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,6 +16,7 @@ from django.db import connections
 from django.urls import reverse
 
 from cases.tests.factories import HouseholdFactory, PersonFactory, ReferralFactory
+from tests.browser import chromium_browser
 from tests.test_permission_matrix import MATRIX, OK, ONLY_POST, Objects
 from tests.test_urls import URLS
 
@@ -110,31 +109,8 @@ def test_every_page_is_checked_or_excused():
 @pytest.fixture(scope="module")
 def chromium():
     """One Chromium for the module; each test opens its own browser contexts in it."""
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the tests
-    # are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+    with chromium_browser() as browser:
         yield browser
-        browser.close()
-    connections.close_all()
 
 
 @pytest.fixture

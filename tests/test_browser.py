@@ -1,11 +1,8 @@
 """A worker's journey in real Chromium: log in, find a household, open it, log out."""
 
-import os
 import re
-import shutil
 
 import pytest
-from django.db import connections
 
 from cases.models import Referral
 from cases.tests.factories import (
@@ -16,42 +13,16 @@ from cases.tests.factories import (
     ReferralFactory,
     SafetyWarningFactory,
 )
-
-CHROMIUM = "/usr/bin/chromium"
+from tests.browser import chromium_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def browser_page():
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test
-    # itself are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+    with chromium_browser() as browser:
         context = browser.new_context(viewport={"width": 375, "height": 740}, locale="nl-NL")
         yield context.new_page()
-        browser.close()
-        # While Playwright's loop runs, the test's ORM calls get a database connection of their
-        # own (asgiref's context-local storage); close it, or the test database cannot be dropped.
-        connections.close_all()
 
 
 def test_worker_logs_in_opens_a_household_and_logs_out(live_server, browser_page, world):

@@ -1,0 +1,42 @@
+"""Chromium for the browser tests: Debian's /usr/bin/chromium, driven by Playwright."""
+
+import os
+import shutil
+from contextlib import contextmanager
+
+import pytest
+from django.db import connections
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@contextmanager
+def chromium_browser():
+    """Skips without Chromium (fails with REQUIRE_BROWSER=1); yields a launched browser."""
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the tests
+    # are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    # While Playwright's loop runs, the test's ORM calls get a database connection of their own
+    # (asgiref's context-local storage); close it, or the test database cannot be dropped.
+    connections.close_all()
