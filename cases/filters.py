@@ -83,6 +83,12 @@ class ReferralFilter(django_filters.FilterSet):
 
     def __init__(self, *args, team_ids, **kwargs):
         super().__init__(*args, **kwargs)
+        # The partners these teams hear from, not every partner of the installation (hundreds,
+        # nationwide): those that sent them a signal.
+        self.filters["sender_organisation"].queryset = Organisation.objects.filter(
+            is_partner=True,
+            pk__in=Referral.objects.filter(team_id__in=team_ids).values("sender_organisation"),
+        )
         if len(team_ids) > 1:
             self.filters["team"].queryset = Team.objects.filter(pk__in=team_ids)
         else:

@@ -219,6 +219,8 @@ class Referral(models.Model):
                 name="referral_queue_counts",
             ),
             models.Index(fields=["sender_organisation", "received_at"], name="referral_sender"),
+            # The partners a team hears from (the triage queue's partner filter).
+            models.Index(fields=["team", "sender_organisation"], name="referral_team_sender"),
             models.Index(fields=["household", "received_at"], name="referral_household"),
             models.Index(fields=["assigned_to", "status"], name="referral_assigned"),
         ]

@@ -261,6 +261,15 @@ def test_queue_filters(client, world):
     assert shown(status="all") == {school, police, old}
 
 
+def test_the_partner_filter_offers_the_partners_that_sent_this_team_signals(client, world):
+    police = ReferralFactory(team=world.team_a, sender_organisation=OrganisationFactory(sector="police"))
+    elsewhere = ReferralFactory(team=world.team_b, sender_organisation=OrganisationFactory(sector="gp"))
+    client.force_login(world.coordinator_a)
+    offered = client.get(QUEUE).context["filter"].form.fields["sender_organisation"].queryset
+    assert police.sender_organisation in offered
+    assert elsewhere.sender_organisation not in offered
+
+
 @pytest.mark.parametrize(
     "params",
     [
