@@ -76,7 +76,9 @@ class Command(BaseCommand):
             "manager": position_of(Position.AccessRole.MANAGER),
             "admin": self._admin(),
         }
-        load = self._load_accounts(load_users, exclude={user.pk for user in accounts.values()})
+        exclude = {user.pk for user in accounts.values()}
+        self._enough_staff(team, load_users, exclude)
+        load = self._load_accounts(load_users, exclude=exclude)
         users = [*accounts.values(), *(entry["user"] for entry in load)]
         for user in users:
             user.password = hashed
@@ -107,6 +109,26 @@ class Command(BaseCommand):
             username=ADMIN_USERNAME, defaults={"is_staff": True, "is_superuser": True}
         )
         return admin
+
+    def _enough_staff(self, team, count, exclude):
+        """Small installations have fewer staff than simulated users; one account each (a TOTP
+        code works once), so add workers to the team like its first worker."""
+        staff = Position.objects.active().filter(user__is_active=True).exclude(user__in=exclude)
+        missing = count - staff.values("user").distinct().count()
+        template = staff.filter(team=team, access_role=Position.AccessRole.WORKER).order_by("pk").first()
+        copied = {
+            field.attname: getattr(template, field.attname)
+            for field in Position._meta.concrete_fields
+            if field.name not in ("id", "user")
+        }
+        for number in range(1, missing + 1):
+            user, _created = User.objects.get_or_create(
+                username=f"bench.t{team.pk:02d}.load{number:02d}",
+                defaults={"first_name": "Belasting", "last_name": f"Test {number}"},
+            )
+            position = Position(user=user, **copied)
+            position._change_reason = "Benchmark account (bench_prepare)"
+            position.save()
 
     def _load_accounts(self, count, exclude):
         """Mixes the roles as teams do (mostly workers), spread over the teams, one account each."""
