@@ -423,8 +423,9 @@ def markdown(results):
     checks_ = results["checks"]
     n = f"{results['households']:,}".replace(",", ".")
     lines = [
-        f"Measured {results['measured_on']} on {results['machine']['cores']} cores, gunicorn 2 workers, "
-        f"PostgreSQL on the same machine; {n} households, team {results['team']}.",
+        f"Measured {results['measured_on']} on {results['machine']['cores']} cores, gunicorn 2 workers "
+        f"of 4 threads (the production config), PostgreSQL on the same machine; {n} households, "
+        f"team {results['team']}.",
         "",
     ]
     if base:

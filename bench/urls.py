@@ -4,7 +4,7 @@ from django.urls import path
 
 from bench import views
 from bench.admin import site
-from wijkteam.urls import handler400, handler403, handler404, handler500
+from wijkteam.urls import handler400, handler403, handler404, handler429, handler500
 from wijkteam.urls import urlpatterns as app_urlpatterns
 
 urlpatterns = [
@@ -13,4 +13,4 @@ urlpatterns = [
     *app_urlpatterns,
 ]
 
-__all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
+__all__ = ["handler400", "handler403", "handler404", "handler429", "handler500", "urlpatterns"]

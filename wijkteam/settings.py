@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wijkteam.middleware.AbsoluteSessionTimeoutMiddleware",
+    "wijkteam.middleware.IdleTimeoutMiddleware",
     "wijkteam.middleware.RequireMFAMiddleware",
     "wijkteam.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -169,6 +170,10 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # factor) again when the last check is older than this (SECURITY.md, issue 6).
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 10 * 60
 ACCOUNT_RATE_LIMITS = {
+    # Every login attempt per client address: a team in one office behind one public address
+    # logs in at nine o'clock together, so well above allauth's default of 30 a minute. Guessing
+    # passwords is stopped by login_failed (per address and per account).
+    "login": "100/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
@@ -221,7 +226,10 @@ WIJKTEAM_SUBMISSION_KEEP_DAYS = int(os.environ.get("WIJKTEAM_SUBMISSION_KEEP_DAY
 # --- Sessions and cookies -------------------------------------------------------------------
 SESSION_COOKIE_AGE = 30 * 60  # idle timeout: every request renews it
 WIJKTEAM_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60  # however active, log in again after 12 hours
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle timeout moves with use, but the session is written at most once a minute
+# (wijkteam.middleware.IdleTimeoutMiddleware), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+WIJKTEAM_SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
