@@ -51,6 +51,8 @@ def log_in(session, base, host, account, client_ip, **kwargs):
     if answer.status_code != 302 or "/2fa/" not in answer.headers.get("Location", ""):
         raise RuntimeError(f"login of {account['username']}: {answer.status_code}, no second-factor step")
     for _attempt in range(2):
+        if 30 - time.time() % 30 < 5:  # too close to the window's end to read, fetch and post
+            time.sleep(30 - time.time() % 30 + 0.2)
         code = {"code": totp(account["totp_secret"])}
         answer = _post_form(session, base, host, "/accounts/2fa/authenticate/", code, **kwargs)
         if answer.status_code == 302:
