@@ -50,7 +50,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases import zrm
-from cases.management.demo_plans import FAMILY_VIEWS, STRENGTHS, WORRIES
+from cases.management.demo_plans import ACTIONS, FAMILY_VIEWS, STRENGTHS, WORRIES
 from cases.models.referral import REFERENCE_ALPHABET
 from teams.models import Municipality, Organisation, Position, Sector, Team, User
 
@@ -196,15 +196,6 @@ GOAL_WORDS = [
     "Elke week iemand zien om mee te praten.",
     "Vrijwilligerswerk in de buurt.",
     "De boete betalen en geen nieuwe.",
-]
-ACTIONS = [
-    "Samen de post openen en sorteren",
-    "Aanmelden bij schuldhulp",
-    "Gesprek met de mentor op school",
-    "Urgentieaanvraag woning indienen",
-    "Kennismaken met de buurtkamer",
-    "Afspraak bij de huisarts over slapen",
-    "Betalingsregeling met de verhuurder",
 ]
 NETWORK = [
     ("Oma Riet", "family", "Past twee middagen per week op de kinderen."),
