@@ -49,6 +49,11 @@ permission_denied = _error(
 page_not_found = _error(404, _("Not found"), _("This page does not exist, or you have no access to it."))
 
 
+_too_many_attempts = _error(
+    429, _("Too many attempts"), _("Too many attempts in a short time. Wait a few minutes and try again.")
+)
+
+
 @login_not_required
 def too_many_requests(request, exception=None):
     """allauth's rate limits (login, password reset, step-up) answer with this: logged, in Dutch."""
@@ -60,12 +65,7 @@ def too_many_requests(request, exception=None):
         username=request.POST.get("login", "") if request.method == "POST" else "",
         action=match.view_name if match else request.path[:100],
     )
-    context = {
-        "title": _("Too many attempts"),
-        "message": _("Too many attempts in a short time. Wait a few minutes and try again."),
-        "request_id": getattr(request, "request_id", ""),
-    }
-    return render(request, "error.html", context, status=429)
+    return _too_many_attempts(request)
 
 
 @login_not_required
