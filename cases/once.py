@@ -9,6 +9,7 @@ The ids are kept WIJKTEAM_SUBMISSION_KEEP_DAYS; the nightly apply_retention purg
 (cases/retention.py says what happens when a purged id comes back).
 """
 
+import functools
 import uuid
 
 from django.db import IntegrityError, transaction
@@ -57,9 +58,42 @@ def create_once(request, create, url_of) -> object | None:
     return created
 
 
-def prepare(request, form):
-    """Put the submission id on a crispy create form; the earlier result if it was sent before."""
+class Repeated(Exception):
+    """The same submission was handled by a request a moment ago: answer with its result."""
+
+
+def create(request, create, url_of):
+    """`create_once`, raising Repeated for a submission another request already created."""
+    created = create_once(request, create, url_of)
+    if created is None:
+        raise Repeated
+    return created
+
+
+def creates_once(view):
+    """For a view with a create form: a submission that was created before (a double click, a
+    retry, the back button) gets the first result, before the view runs again."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "POST" and (done := earlier_result(request)):
+            return done
+        try:
+            return view(request, *args, **kwargs)
+        except Repeated:
+            return earlier_result(request) or redirect(request.path)
+
+    return wrapped
+
+
+def carry(request, form) -> None:
+    """Put this page's submission id on a crispy create form."""
     from crispy_forms.layout import Hidden
 
     form.helper.layout.insert(0, Hidden(FIELD, token(request)))
+
+
+def prepare(request, form):
+    """Put the submission id on a crispy create form; the earlier result if it was sent before."""
+    carry(request, form)
     return earlier_result(request) if request.method == "POST" else None

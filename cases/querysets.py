@@ -7,11 +7,9 @@ from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, 
 from django.db.models.functions import Coalesce
 
 from cases.validators import compact_postcode
-from teams.models import Position
-from teams.roles import roles_of
+from teams import policy
 from wijkteam.history import AuditedQuerySet
 
-SEES_CLOSED_HOUSEHOLDS = [Position.AccessRole.COORDINATOR, Position.AccessRole.MANAGER]
 # "Before any contact": the lower bound of comparisons with a last contact that never happened.
 EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
@@ -20,26 +18,25 @@ class HouseholdQuerySet(AuditedQuerySet):
     def visible_to(self, user) -> "HouseholdQuerySet":
         """Households of the teams in which the user holds a position that is active today.
 
-        Open households: everyone with an active position in the team (worker, coordinator,
-        manager). Closed households: only the team's coordinators and managers and the
-        household's own lead worker, because after closure the rest of the team no longer needs
-        to know. Partner reporters, administrators without a position, inactive and anonymous
-        users see none. Ended positions give no access.
+        Open households: the teams where the user holds "household.read" (teams/policy.py).
+        Closed households: only where they hold "household.read_closed", and the household's
+        own lead worker, because after closure the rest of the team no longer needs to know.
+        Partner reporters, administrators without a position, inactive and anonymous users see
+        none. Ended positions give no access.
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         # The team ids as values, not as a subquery: then PostgreSQL walks the (team, status,
         # name) index of just these teams, and a page costs the same with 5,000 households in
-        # the installation as with 500,000 (bench/run). roles_of reads them once per request.
-        roles = roles_of(user)
-        teams = sorted(roles.team_ids())
+        # the installation as with 500,000 (bench/run). The roles are read once per request.
+        teams = policy.teams_for(user, "household.read")
         if not teams:
             return self.none()
         Status = self.model.Status
         visible = Q(status=Status.OPEN, team_id__in=teams) | Q(
             status=Status.CLOSED, team_id__in=teams, lead_worker=user
         )
-        if overseeing := roles.teams_as(*SEES_CLOSED_HOUSEHOLDS):
+        if overseeing := policy.teams_for(user, "household.read_closed"):
             visible |= Q(status=Status.CLOSED, team_id__in=overseeing)
         return self.filter(visible)
 
@@ -131,22 +128,21 @@ class ReferralQuerySet(AuditedQuerySet):
     def visible_to(self, user) -> "ReferralQuerySet":
         """Signals a team member may open.
 
-        Coordinators and managers: every signal of their teams (they triage and review them).
-        Workers: the signals assigned to them and those linked to a household they may see
-        (HouseholdQuerySet.visible_to), so an untriaged or declined signal stays with the
-        coordinator. Partner reporters use `sent_by_organisation_of` instead; everyone else
-        sees none.
+        Where the user holds "referral.read_all" (coordinators and managers): every signal of
+        the team (they triage and review them). Elsewhere in their teams: the signals assigned
+        to them and those linked to a household they may see (HouseholdQuerySet.visible_to), so
+        an untriaged or declined signal stays with the coordinator. Partner reporters use
+        `sent_by_organisation_of` instead; everyone else sees none.
         """
         from cases.models import Household
 
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        roles = roles_of(user)
-        teams = sorted(roles.team_ids())
+        teams = policy.teams_for(user, "household.read")
         if not teams:
             return self.none()
         visible = Q(assigned_to=user) | Q(household__in=Household.objects.visible_to(user).values("pk"))
-        if overseeing := roles.teams_as(*SEES_CLOSED_HOUSEHOLDS):
+        if overseeing := policy.teams_for(user, "referral.read_all"):
             visible |= Q(team_id__in=overseeing)
         return self.filter(visible, team_id__in=teams)
 
@@ -155,6 +151,21 @@ class ReferralQuerySet(AuditedQuerySet):
         if not user.is_authenticated or not user.is_active or user.organisation_id is None:
             return self.none()
         return self.filter(sender_organisation_id=user.organisation_id)
+
+    def counts_per_status(self, today) -> dict[str, int]:
+        """How many signals per status, and "overdue": undecided past the first-contact deadline."""
+        from django.db.models import Count
+
+        from cases import workflow
+
+        rows = self.values("status").annotate(
+            n=Count("*"),
+            overdue=Count("status", filter=Q(status__in=workflow.UNDECIDED, first_contact_due__lt=today)),
+        )
+        per_status = {row["status"]: row for row in rows.order_by()}
+        counts = {status: per_status.get(status, {}).get("n", 0) for status in workflow.Status.values}
+        counts["overdue"] = sum(row["overdue"] for row in per_status.values())
+        return counts
 
     def triage_order(self) -> "ReferralQuerySet":
         """Crisis first, then urgent, then normal; within each, who waited longest first."""
@@ -181,14 +192,10 @@ class PlanQuerySet(HouseholdChildQuerySet):
         return self.filter(status="current")
 
     def evaluation_due(self, on=None) -> "PlanQuerySet":
-        """Current plans whose evaluation date has passed: they belong on the overviews."""
+        """Current plans whose evaluation date has passed (the one definition of "due")."""
         from django.utils import timezone
 
         return self.current().filter(evaluation_date__lt=on or timezone.localdate())
-
-
-class ContactQuerySet(HouseholdChildQuerySet):
-    pass
 
 
 class SafetyWarningQuerySet(HouseholdChildQuerySet):
@@ -206,5 +213,4 @@ ReferralManager = models.Manager.from_queryset(ReferralQuerySet)
 TaskManager = models.Manager.from_queryset(HouseholdChildQuerySet)
 HouseholdChildManager = models.Manager.from_queryset(HouseholdChildQuerySet)
 PlanManager = models.Manager.from_queryset(PlanQuerySet)
-ContactManager = models.Manager.from_queryset(ContactQuerySet)
 SafetyWarningManager = models.Manager.from_queryset(SafetyWarningQuerySet)

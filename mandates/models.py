@@ -16,20 +16,22 @@ SOON = datetime.timedelta(days=31)
 
 
 class MandateQuerySet(AuditedQuerySet):
-    def for_manager(self, user) -> "MandateQuerySet":
-        """Mandates of the teams where the user is manager today (coordinators read them too)."""
-        from teams.models import Position
-
-        positions = Position.objects.active().filter(
-            user=user, access_role__in=[Position.AccessRole.MANAGER, Position.AccessRole.COORDINATOR]
-        )
-        return self.filter(team_id__in=positions.values("team_id"))
-
     def in_force(self, on: datetime.date | None = None) -> "MandateQuerySet":
         on = on or timezone.localdate()
         return self.filter(status=Mandate.Status.ACTIVE, valid_from__lte=on).filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=on)
         )
+
+    def in_force_for(self, team, organisation) -> "MandateQuerySet":
+        """The mandate in force between a team and an organisation (values or OuterRefs)."""
+        return self.in_force().filter(team=team, organisation=organisation)
+
+    def of_sender(self, referral) -> "Mandate | None":
+        """The sender's mandate with the signal's team: the one in force, else the latest of any status."""
+        if referral.sender_organisation_id is None:
+            return None
+        mandates = self.filter(team_id=referral.team_id, organisation_id=referral.sender_organisation_id)
+        return mandates.in_force().first() or mandates.order_by("-valid_from").first()
 
     def needing_attention(self, on: datetime.date | None = None) -> "MandateQuerySet":
         """Active or suspended mandates whose review is due, or that end within a month."""

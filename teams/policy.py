@@ -31,7 +31,7 @@ TEAM_ROLES = frozenset({WORKER, COORDINATOR, MANAGER})
 PERMISSIONS: dict[str, frozenset[str]] = {
     # Case data of the team's households.
     "household.read": TEAM_ROLES,  # open households, their members, plan, contacts, history
-    "household.read_closed": frozenset({COORDINATOR, MANAGER}),  # and closed ones (a lead worker keeps theirs)
+    "household.read_closed": frozenset({COORDINATOR, MANAGER}),  # closed ones too (and the lead worker)
     "household.edit": frozenset({WORKER, COORDINATOR}),  # register, change, log contacts, plan, consent
     "household.reopen": frozenset({WORKER, COORDINATOR}),
     "household.lead": frozenset({WORKER, COORDINATOR}),  # may be a household's lead worker
@@ -97,11 +97,20 @@ class Refused(PermissionDenied):
     """A permission the user does not hold here; its message is for the user (Dutch)."""
 
 
-def _holders(perm: str) -> frozenset[str]:
+def holders(perm: str) -> frozenset[str]:
+    """The access roles that hold `perm` (for a query on positions)."""
     try:
         return PERMISSIONS[perm]
     except KeyError:
         raise KeyError(f"No permission {perm!r} in teams/policy.py") from None
+
+
+def users_with(perm: str, team_ids):
+    """Active users who hold `perm` in one of these teams today (who may lead, be assigned...)."""
+    from teams.models import User
+
+    holding = Position.objects.active().filter(team_id__in=team_ids, access_role__in=holders(perm))
+    return User.objects.filter(is_active=True, pk__in=holding.values("user_id"))
 
 
 def team_of(obj) -> int | None:
@@ -124,9 +133,9 @@ def _household_of(obj):
 
 def teams_for(user, perm: str) -> list[int]:
     """The teams in which the user holds `perm` today (what querysets filter on)."""
-    holders = _holders(perm)
+    granted_to = holders(perm)
     roles = roles_of(user)
-    return sorted(team_id for team_id, held in roles.by_team.items() if held & holders)
+    return sorted(team_id for team_id, held in roles.by_team.items() if held & granted_to)
 
 
 def held_in(user, team_id: int | None) -> set[str]:
@@ -134,17 +143,17 @@ def held_in(user, team_id: int | None) -> set[str]:
 
 
 def _can(user, perm: str, obj) -> tuple[bool, str]:
-    holders = _holders(perm)
+    granted_to = holders(perm)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False, ""
     roles = roles_of(user)
-    if PARTNER in holders and roles.is_partner_reporter:
+    if PARTNER in granted_to and roles.is_partner_reporter:
         return obj is None or getattr(obj, "sender_organisation_id", None) == user.organisation_id, ""
     if obj is None:
         return bool(teams_for(user, perm)), ""
     team_id = team_of(obj)
     held = held_in(user, team_id)
-    granted = bool(held & holders) or (
+    granted = bool(held & granted_to) or (
         bool(held) and any(rule(user, obj) for rule in OBJECT_RULES.get(perm, ()))
     )
     if not granted:
@@ -153,7 +162,7 @@ def _can(user, perm: str, obj) -> tuple[bool, str]:
     if household is not None and household.status != household.Status.OPEN:
         if perm in REQUIRES_OPEN_HOUSEHOLD:
             return False, str(CLOSED_MESSAGE)
-        if perm == "household.read" and household.lead_worker_id != user.pk:
+        if perm == "household.read" and household is obj and household.lead_worker_id != user.pk:
             return bool(held & PERMISSIONS["household.read_closed"]), ""
     return True, ""
 

@@ -1,4 +1,5 @@
-"""What a user is in the teams today: the one place roles are read from."""
+"""What a user is in the teams today: the one place positions are read from (teams/policy.py
+says what each role may do)."""
 
 from dataclasses import dataclass, field
 
@@ -20,18 +21,6 @@ class Roles:
     @property
     def is_team_member(self) -> bool:
         return bool(self.by_team)
-
-    @property
-    def is_coordinator(self) -> bool:
-        return Position.AccessRole.COORDINATOR in self.all
-
-    @property
-    def is_manager(self) -> bool:
-        return Position.AccessRole.MANAGER in self.all
-
-    def teams_as(self, *roles: str) -> list[int]:
-        """The teams in which the user holds one of these access roles today."""
-        return sorted(team_id for team_id, held in self.by_team.items() if held & set(roles))
 
     def team_ids(self) -> set[int]:
         return set(self.by_team)

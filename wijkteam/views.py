@@ -5,25 +5,30 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from teams.roles import roles_of
+from cases.gateway import no_case_data
+from teams import policy
+
+# Where each user starts: the first of these pages they hold the permission for.
+START_PAGES = [
+    ("referral.triage", "cases:referral_queue"),
+    ("team.manage", "teams:overview"),
+    ("household.read", "cases:caseload"),
+    ("referral.send", "cases:partner_referral_list"),
+]
 
 
+@no_case_data()
 def home(request):
-    """Send each user to what their role needs first."""
-    roles = roles_of(request.user)
-    if roles.is_coordinator:
-        return redirect("cases:referral_queue")
-    if roles.is_manager:
-        return redirect("teams:overview")
-    if roles.is_team_member:
-        return redirect("cases:caseload")
-    if roles.is_partner_reporter:
-        return redirect("cases:partner_referral_list")
-    return render(request, "home.html", {"roles": roles})
+    """Send each user to what their work needs first."""
+    for perm, page in START_PAGES:
+        if policy.can(request.user, perm):
+            return redirect(page)
+    return render(request, "home.html")
 
 
 @login_not_required
 @never_cache
+@no_case_data()
 def healthz(request):
     """For the load balancer: the app answers and reaches its database. Shows no data."""
     with connection.cursor() as cursor:
@@ -41,11 +46,24 @@ def _error(status: int, title, message):
 
 
 bad_request = _error(400, _("Bad request"), _("The request could not be handled. Go back and try again."))
-permission_denied = _error(
+_not_allowed = _error(
     403,
     _("Not allowed"),
     _("Your role does not allow this action. Ask your coordinator if you think it should."),
 )
+
+
+@login_not_required
+def permission_denied(request, exception=None):
+    """The policy's refusals say why (a closed household, a grant to oneself); others stay general."""
+    if isinstance(exception, policy.Refused) and exception.args:
+        context = {
+            "title": _("Not allowed"),
+            "message": exception.args[0],
+            "request_id": getattr(request, "request_id", ""),
+        }
+        return render(request, "error.html", context, status=403)
+    return _not_allowed(request, exception)
 page_not_found = _error(404, _("Not found"), _("This page does not exist, or you have no access to it."))
 
 

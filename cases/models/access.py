@@ -5,12 +5,21 @@ household data; lists and searches one row per page, without the search words (t
 names).
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wijkteam.history import AuditedQuerySet
+
+
+class AccessEventQuerySet(AuditedQuerySet):
+    def emergencies(self, team_ids, days: int = 14) -> "AccessEventQuerySet":
+        """Emergency accesses of these teams in the last `days`: reported to the coordinator."""
+        since = timezone.now() - datetime.timedelta(days=days)
+        return self.filter(action=AccessEvent.Action.EMERGENCY, team_id__in=team_ids, at__gte=since)
 
 
 class AccessEvent(models.Model):
@@ -59,7 +68,7 @@ class AccessEvent(models.Model):
     request_id = models.CharField(_("request id"), max_length=32, blank=True, db_default="")
     session_hash = models.CharField(_("session"), max_length=64, blank=True, db_default="")
 
-    objects = AuditedQuerySet.as_manager()
+    objects = AccessEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("access event")

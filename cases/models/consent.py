@@ -13,6 +13,24 @@ from simple_history.models import HistoricalRecords
 from wijkteam.history import AuditedQuerySet
 
 
+class AccessRequestQuerySet(AuditedQuerySet):
+    def late(self, team_ids, today) -> "AccessRequestQuerySet":
+        """Unanswered requests of these teams' households past their due date."""
+        return self.filter(person__household__team_id__in=team_ids, handled_on__isnull=True, due_on__lt=today)
+
+
+class ConsentDecisionQuerySet(AuditedQuerySet):
+    def latest(self) -> list["ConsentDecision"]:
+        """The decision that counts now for each person, recipient and purpose: the latest one.
+
+        The one definition of "current consent": whether it is in force is its `in_force`.
+        """
+        latest = {}
+        for decision in self.order_by("-recorded_at", "-id"):
+            latest.setdefault((decision.person_id, decision.recipient_id, decision.purpose), decision)
+        return list(latest.values())
+
+
 class Purpose(models.TextChoices):
     FEEDBACK = "feedback", _("Feedback to the organisation that sent the signal")
     COORDINATION = "coordination", _("Coordinating help together")
@@ -70,7 +88,7 @@ class ConsentDecision(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
-    objects = AuditedQuerySet.as_manager()
+    objects = ConsentDecisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consent decision")
@@ -157,7 +175,7 @@ class AccessRequest(models.Model):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
-    objects = AuditedQuerySet.as_manager()
+    objects = AccessRequestQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

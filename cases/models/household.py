@@ -156,6 +156,18 @@ class Household(models.Model):
     def get_absolute_url(self):
         return reverse("cases:household_detail", args=[self.pk])
 
+    def consent_decisions(self):
+        """Every consent decision of the household's members."""
+        from cases.models import ConsentDecision
+
+        return ConsentDecision.objects.filter(person__household=self)
+
+    def access_requests(self):
+        """The members' requests for access (art. 15)."""
+        from cases.models import AccessRequest
+
+        return AccessRequest.objects.filter(person__household=self)
+
     @property
     def address(self) -> str:
         if self.pseudonymised_on:

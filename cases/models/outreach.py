@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.querysets import ContactManager, SafetyWarningManager
+from cases.querysets import HouseholdChildManager, SafetyWarningManager
 from wijkteam.history import AuditedQuerySet
 
 
@@ -52,7 +52,7 @@ class Contact(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = ContactManager()
+    objects = HouseholdChildManager()
     history = HistoricalRecords(m2m_fields=[workers, persons])
 
     class Meta:

@@ -14,13 +14,11 @@ from cases.services.consent import (
     who_decides,
 )
 from cases.services.households import (
-    EDITING_ROLES,
     check_may_edit,
     household_create,
     household_update,
     lead_worker_choices,
     person_save,
-    teams_editable_by,
 )
 from cases.services.outreach import (
     contact_log,
@@ -48,10 +46,8 @@ from cases.services.plans import (
 from cases.services.referrals import (
     AlreadyDecided,
     assignable_workers,
-    coordinator_team_ids,
     first_contact_due,
     may_read_prior_information,
-    may_triage,
     referral_accept,
     referral_assign,
     referral_close,
@@ -96,17 +92,14 @@ __all__ = [
     "plan_start",
     "plan_update",
     "review_follow_up_to_plan",
-    "EDITING_ROLES",
     "AlreadyDecided",
     "assignable_workers",
     "check_may_edit",
-    "coordinator_team_ids",
     "first_contact_due",
     "household_create",
     "household_update",
     "lead_worker_choices",
     "may_read_prior_information",
-    "may_triage",
     "person_save",
     "referral_accept",
     "referral_assign",
@@ -119,5 +112,4 @@ __all__ = [
     "referral_update_interests",
     "task_complete",
     "team_for_postcode",
-    "teams_editable_by",
 ]

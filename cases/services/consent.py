@@ -25,8 +25,8 @@ from cases.models import (
     Share,
 )
 from cases.services.households import check_may_edit
-from cases.services.referrals import coordinator_team_ids
 from mandates.models import Mandate
+from teams import policy
 from teams.models import Organisation, User
 
 SELF, CHILD_AND_PARENTS, PARENTS = "self", "child_and_parents", "parents"
@@ -131,13 +131,10 @@ def consent_withdraw(*, given: ConsentDecision, by: User, withdrawn_by: Person) 
 
 def current_consents(household: Household, recipient_id: int, purpose: str) -> list[ConsentDecision]:
     """For each member, the latest decision for this recipient and purpose, if it is in force."""
-    latest = {}
     decisions = ConsentDecision.objects.filter(
         person__household=household, recipient_id=recipient_id, purpose=purpose
     ).select_related("person")
-    for decision in decisions.order_by("person_id", "-recorded_at", "-id"):
-        latest.setdefault(decision.person_id, decision)
-    return [decision for decision in latest.values() if decision.in_force]
+    return [decision for decision in decisions.latest() if decision.in_force]
 
 
 @dataclass
@@ -203,7 +200,7 @@ def share(
     except SharingRefused:
         if not override_reason.strip():
             raise
-        if household.team_id not in coordinator_team_ids(by):
+        if not policy.can(by, "consent.override", household):
             raise PermissionDenied(_("Only a coordinator can share without consent or basis.")) from None
         ground = Ground(Share.Ground.OVERRIDE, override_reason)
     record = Share(

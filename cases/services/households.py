@@ -5,29 +5,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Household, Person
-from teams.models import Position, User
-from teams.roles import roles_of
-
-EDITING_ROLES = {Position.AccessRole.WORKER, Position.AccessRole.COORDINATOR}
-
-
-def teams_editable_by(user) -> list[int]:
-    """Teams in which the user may change case data (workers and coordinators, not managers)."""
-    roles = roles_of(user)
-    return [team_id for team_id, held in roles.by_team.items() if held & EDITING_ROLES]
+from teams import policy
 
 
 def check_may_edit(user, household: Household) -> None:
-    if household.team_id not in teams_editable_by(user):
-        raise PermissionDenied(_("You may read this household but not change it."))
+    """The user may change this household now (its team, their role, and open: teams/policy.py)."""
+    policy.require(user, "household.edit", household)
 
 
 def lead_worker_choices(team_ids):
-    """Users who may lead a household of these teams: an active worker or coordinator position."""
-    eligible = Position.objects.active().filter(team_id__in=team_ids, access_role__in=EDITING_ROLES)
-    return User.objects.filter(is_active=True, pk__in=eligible.values("user_id")).order_by(
-        "first_name", "last_name"
-    )
+    """Users who may lead a household of these teams ("household.lead" there today)."""
+    return policy.users_with("household.lead", team_ids).order_by("first_name", "last_name")
 
 
 def _check_lead_worker(household: Household) -> None:
@@ -40,7 +28,7 @@ def _check_lead_worker(household: Household) -> None:
 @transaction.atomic
 def household_create(*, household: Household, first_member: Person | None, by, reason: str = "") -> Household:
     """Register a new household (with its first member, when known) in a team `by` may edit."""
-    if household.team_id not in teams_editable_by(by):
+    if household.team_id not in policy.teams_for(by, "household.edit"):
         raise PermissionDenied(_("You cannot register households in this team."))
     household.municipality_id = household.team.municipality_id
     _check_lead_worker(household)

@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import states
 from cases.models import Action, Contact, EndResult, FollowUpDecision, Household, Plan, SafetyWarning
-from cases.services.households import check_may_edit, lead_worker_choices
+from cases.services.households import lead_worker_choices
+from teams import policy
 from teams.models import Organisation, User
 
 
@@ -18,9 +20,9 @@ def _audit(obj, by, reason: str) -> None:
     obj._history_user = by
 
 
-def _locked_household(household: Household, by) -> Household:
+def _locked_household(household: Household, by, perm: str = "household.edit") -> Household:
     household = Household.objects.select_for_update().select_related("team").get(pk=household.pk)
-    check_may_edit(by, household)
+    policy.require(by, perm, household)
     return household
 
 
@@ -99,8 +101,7 @@ def household_close(
 ) -> Household:
     """Close with an end result. Open actions must be finished, or cancelled here explicitly."""
     household = _locked_household(household, by)
-    if household.status != Household.Status.OPEN:
-        raise ValidationError(_("This household is already closed."))
+    status = states.HOUSEHOLD.clean(household.status, "close")
     if end_result == EndResult.HANDED_OVER and handed_over_to is None:
         raise ValidationError({"handed_over_to": _("To which organisation was the household handed over?")})
     open_actions = list(
@@ -118,10 +119,10 @@ def household_close(
             }
         )
     for action in open_actions:
-        action.status = Action.Status.DROPPED
+        action.status = states.ACTION.check(action.status, "drop")
         _audit(action, by, _("Cancelled when the household was closed"))
         action.save()
-    household.status = Household.Status.CLOSED
+    household.status = status
     household.closed_on = timezone.localdate()
     household.end_result = end_result
     household.handed_over_to = handed_over_to if end_result == EndResult.HANDED_OVER else None
@@ -133,12 +134,11 @@ def household_close(
 
 @transaction.atomic
 def household_reopen(*, household: Household, by: User, reason: str) -> Household:
-    household = _locked_household(household, by)
-    if household.status != Household.Status.CLOSED:
-        raise ValidationError(_("This household is open."))
+    household = _locked_household(household, by, "household.reopen")
+    status = states.HOUSEHOLD.clean(household.status, "reopen")
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the household is reopened.")})
-    household.status = Household.Status.OPEN
+    household.status = status
     household.closed_on = None
     household.end_result = ""
     household.handed_over_to = None

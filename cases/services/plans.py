@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import zrm
+from cases import states, zrm
 from cases.models import (
     Action,
     Assessment,
@@ -28,7 +28,7 @@ from cases.models import (
     Score,
 )
 from cases.services.households import check_may_edit, lead_worker_choices
-from cases.services.referrals import coordinator_team_ids
+from teams import policy
 from teams.models import User
 
 PLAN_TEXT_FIELDS = ["family_view", "strengths", "worries", "earlier_help", "safety_plan", "evaluation_date"]
@@ -102,8 +102,8 @@ def plan_update(*, plan: Plan, by: User, data: dict, version: int) -> Plan:
     for name in PLAN_TEXT_FIELDS:
         setattr(plan, name, data[name])
     reason = _("Plan changed")
-    if plan.approval == Plan.Approval.APPROVED:
-        plan.approval = Plan.Approval.NOT_REQUESTED
+    if "lapse" in states.PLAN_APPROVAL.allowed(plan.approval):
+        plan.approval = states.PLAN_APPROVAL.check(plan.approval, "lapse")
         reason = _("Plan changed after approval; approval needed again")
     plan.lock_version += 1
     _audit(plan, by, reason)
@@ -116,7 +116,7 @@ def plan_update(*, plan: Plan, by: User, data: dict, version: int) -> Plan:
 def plan_evaluate(*, plan: Plan, by: User, note: str, next_evaluation: datetime.date | None) -> Plan:
     """Close the current version with its evaluation and start the next with what is still open."""
     plan = _locked_current_plan(plan, by)
-    plan.status = Plan.Status.EVALUATED
+    plan.status = states.PLAN.clean(plan.status, "evaluate")
     plan.evaluated_at = timezone.now()
     plan.evaluation_note = note
     plan.lock_version += 1
@@ -156,9 +156,7 @@ def _check_approval_used(plan: Plan) -> None:
 def plan_request_approval(*, plan: Plan, by: User) -> Plan:
     plan = _locked_current_plan(plan, by)
     _check_approval_used(plan)
-    if plan.approval == Plan.Approval.REQUESTED:
-        raise ValidationError(_("Approval has already been requested."))
-    plan.approval = Plan.Approval.REQUESTED
+    plan.approval = states.PLAN_APPROVAL.clean(plan.approval, "request")
     _audit(plan, by, _("Approval requested"))
     plan.save()
     return plan
@@ -169,15 +167,13 @@ def plan_decide_approval(*, plan: Plan, by: User, approve: bool, comment: str) -
     """The coordinator approves the plan, or sends it back with a comment."""
     plan = _locked_current_plan(plan, by)
     _check_approval_used(plan)
-    if plan.household.team_id not in coordinator_team_ids(by):
-        raise PermissionDenied(_("Only a coordinator of the team can approve a plan."))
-    if plan.approval != Plan.Approval.REQUESTED:
-        raise ValidationError(_("Nobody has asked to approve this plan."))
+    policy.require(by, "plan.approve", plan.household)
+    approval = states.PLAN_APPROVAL.clean(plan.approval, "approve" if approve else "send_back")
     if not approve and not comment.strip():
         raise ValidationError(
             {"comment": _("Say why the plan goes back, so the worker knows what to change.")}
         )
-    plan.approval = Plan.Approval.APPROVED if approve else Plan.Approval.SENT_BACK
+    plan.approval = approval
     plan.approval_comment = comment
     _audit(plan, by, (_("Approved") if approve else _("Sent back")) + (f": {comment}" if comment else ""))
     plan.save()
@@ -213,6 +209,9 @@ def action_save(*, action: Action, plan: Plan, by: User, reason: str = "") -> Ac
     plan = _locked_current_plan(plan, by)
     if action.pk and action.plan_id != plan.pk:
         raise PermissionDenied
+    if action.pk:
+        stored = Action.objects.select_for_update().values_list("status", flat=True).get(pk=action.pk)
+        states.ACTION.clean_change(stored, action.status, field="status")
     action.plan = plan
     action.full_clean()
     _check_action_people(action, plan.household)

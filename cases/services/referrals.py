@@ -18,17 +18,17 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cases import workflow
+from cases import states, workflow
 from cases.models import Household, Person, Referral, ReferralDecision, Task
 from cases.services.households import (
-    EDITING_ROLES,
     check_may_edit,
     household_create,
     household_update,
     lead_worker_choices,
 )
+from teams import policy
 from teams.models import Organisation, Position, Team, User
-from teams.roles import roles_of
+from wijkteam.statemachine import TransitionError
 from wijkteam.workdays import add_working_days
 
 
@@ -42,27 +42,16 @@ def first_contact_due(received_at: datetime.datetime, urgency: str) -> datetime.
     return add_working_days(timezone.localdate(received_at), days)
 
 
-def coordinator_team_ids(user) -> list[int]:
-    roles = roles_of(user)
-    return [team_id for team_id, held in roles.by_team.items() if Position.AccessRole.COORDINATOR in held]
-
-
-def may_triage(user, referral: Referral) -> bool:
-    return referral.team_id in coordinator_team_ids(user)
-
-
 def _check_may_triage(user, referral: Referral) -> None:
-    if not may_triage(user, referral):
-        raise PermissionDenied(_("Only a coordinator of the team can decide on this signal."))
+    policy.require(user, "referral.triage", referral)
 
 
 def may_read_prior_information(user, referral: Referral) -> bool:
-    """Need to know: confidential prior information is for the coordinator and the lead worker."""
+    """Need to know: confidential prior information is for the coordinator, the assigned and the
+    lead worker ("referral.prior_information"); normal prior information for whoever reads the signal."""
     if referral.prior_information_confidentiality == Referral.Confidentiality.NORMAL:
         return True
-    if may_triage(user, referral) or referral.assigned_to_id == user.pk:
-        return True
-    return referral.household_id is not None and referral.household.lead_worker_id == user.pk
+    return policy.can(user, "referral.prior_information", referral)
 
 
 def team_for_postcode(postcode: str) -> Team | None:
@@ -78,7 +67,7 @@ def team_for_postcode(postcode: str) -> Team | None:
 def assignable_workers(team_id: int):
     """The team's workers and coordinators, with their role and current caseload (open households)."""
     role = Position.objects.active().filter(
-        user=OuterRef("pk"), team_id=team_id, access_role__in=EDITING_ROLES
+        user=OuterRef("pk"), team_id=team_id, access_role__in=policy.holders("household.lead")
     )
     return lead_worker_choices([team_id]).annotate(
         professional_role=Subquery(role.values("professional_role")[:1]),
@@ -111,13 +100,12 @@ def referral_submit(*, referral: Referral, submission_id: uuid.UUID, by: User) -
     existing = Referral.objects.filter(submission_id=submission_id).first()
     if existing is not None:
         return _same_submitter(existing, by), False
-    roles = roles_of(by)
-    if roles.is_partner_reporter:
+    if policy.is_partner_reporter(by):
         referral.sender_organisation_id = by.organisation_id
         referral.channel = Referral.Channel.PORTAL
         referral.received_at = timezone.now()
         _check_rate_limit(by)
-    elif referral.team_id not in coordinator_team_ids(by):
+    elif referral.team_id not in policy.teams_for(by, "referral.register"):
         raise PermissionDenied(_("Only a coordinator of the team can register a signal for it."))
     referral.submission_id = submission_id
     referral.submitted_by = by
@@ -349,17 +337,10 @@ def referral_merge(*, referral: Referral, into_id: uuid.UUID, by: User, reason: 
     return referral
 
 
-def may_close(user, referral: Referral) -> bool:
-    return may_triage(user, referral) or (
-        referral.assigned_to_id == user.pk and referral.team_id in roles_of(user).team_ids()
-    )
-
-
 @transaction.atomic
 def referral_close(*, referral: Referral, by: User, end_result: str, reason: str) -> Referral:
     referral = _locked(referral)
-    if not may_close(by, referral):
-        raise PermissionDenied(_("Only the coordinator or the assigned worker can close this signal."))
+    policy.require(by, "referral.close", referral)
     return _decide(referral, workflow.Decision.CLOSE, by, reason_code=end_result, reason=reason)
 
 
@@ -369,10 +350,7 @@ def referral_update_interests(
 ) -> Referral:
     """Record the household's own view and the professional judgement beside the partner's ask."""
     referral = _locked(referral)
-    if not may_close(by, referral) and not (
-        referral.household_id and referral.household.lead_worker_id == by.pk
-    ):
-        raise PermissionDenied(_("Only the coordinator or the worker on this signal can change this."))
+    policy.require(by, "referral.interests", referral)
     referral.household_view = household_view
     referral.professional_judgement = professional_judgement
     referral._change_reason = _("Views recorded")
@@ -429,9 +407,10 @@ def task_complete(*, task: Task, by: User, note: str) -> Task:
     """Close a task with what was done; only someone who may edit the household can."""
     task = Task.objects.select_for_update(of=("self",)).select_related("household").get(pk=task.pk)
     check_may_edit(by, task.household)
-    if task.status != Task.Status.OPEN:
-        raise AlreadyDecided(_("%(by)s already completed this task.") % {"by": task.done_by})
-    task.status = Task.Status.DONE
+    try:
+        task.status = states.TASK.check(task.status, "complete")
+    except TransitionError:
+        raise AlreadyDecided(_("%(by)s already completed this task.") % {"by": task.done_by}) from None
     task.done_at = timezone.now()
     task.done_by = by
     task.done_note = note

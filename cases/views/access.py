@@ -4,19 +4,16 @@ this user open"), for the team's coordinators and managers; a printable overview
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
-from cases import access_log
+from cases import gateway
+from cases.gateway import reads
 from cases.models import AccessEvent
-from cases.views.common import visible_household
+from teams import policy
 from teams.models import Position, User
-from teams.roles import roles_of
 from wijkteam.periods import as_datetimes, period_from
-
-OVERSEEING = (Position.AccessRole.COORDINATOR, Position.AccessRole.MANAGER)
 
 
 def _period(request) -> tuple[datetime.datetime, datetime.datetime, datetime.date, datetime.date]:
@@ -24,10 +21,9 @@ def _period(request) -> tuple[datetime.datetime, datetime.datetime, datetime.dat
     return (*as_datetimes(start, end), start, end)
 
 
+@reads("access_log", perm="access_log.read")
 def household_access_log(request, pk):
-    household = visible_household(request, pk)
-    if household.team_id not in roles_of(request.user).teams_as(*OVERSEEING):
-        raise PermissionDenied
+    household = gateway.household(request, pk)
     since, until, start, end = _period(request)
     events = (
         AccessEvent.objects.filter(household=household, at__range=(since, until))
@@ -36,16 +32,14 @@ def household_access_log(request, pk):
     )
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)  # the log as it was before this reading of it
-    access_log.log(request, action=AccessEvent.Action.VIEW, household=household, object_type="access_log")
     template = "cases/access_log_print.html" if request.GET.get("print") else "cases/access_log.html"
     return render(request, template, {"household": household, "page": page, "start": start, "end": end})
 
 
+@reads("user_access_log", perm="access_log.read", scope=None)
 def user_access_log(request, user_pk):
     """What one user opened, limited to the households of the viewer's teams (and lists)."""
-    teams = roles_of(request.user).teams_as(*OVERSEEING)
-    if not teams:
-        raise PermissionDenied
+    teams = policy.teams_for(request.user, "access_log.read")
     subject = get_object_or_404(
         User.objects.filter(pk__in=Position.objects.filter(team_id__in=teams).values("user_id")), pk=user_pk
     )
@@ -57,6 +51,8 @@ def user_access_log(request, user_pk):
         .order_by("-at", "-id")
     )
     page = Paginator(events, 100).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # the log as it was before this reading of it
+    gateway.record(request, obj=subject)
     return render(
         request, "cases/access_log_user.html", {"subject": subject, "page": page, "start": start, "end": end}
     )

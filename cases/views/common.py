@@ -1,17 +1,54 @@
-"""What every household page does first: fetch within scope, and log a refusal."""
+"""What several case pages share: paging, the contact timeline and the active safety warnings."""
 
-from django.http import Http404
+import datetime
+import uuid
 
-from cases import access_log
-from cases.models import Household
+from django.utils import timezone
+
+from cases import once
+from cases.forms import QUICK, ContactForm
+from cases.models import Household, Referral, SafetyWarning
+from teams import policy
+
+PAGE_SIZE = 25
+TIMELINE_LENGTH = 20
+# Emergency access to confidential prior information lasts this long, in the session.
+EMERGENCY_MINUTES = 30
+EMERGENCY_SESSION_KEY = "wijkteam.emergency"
 
 
-def visible_household(request, pk) -> Household:
-    """The household if the user may see it; otherwise 404 (and the attempt is logged)."""
-    household = (
-        Household.objects.visible_to(request.user).select_related("team", "lead_worker").filter(pk=pk).first()
-    )
-    if household is None:
-        access_log.log_refused(request, pk=pk)
-        raise Http404
-    return household
+def query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def active_warnings(household: Household) -> list[SafetyWarning]:
+    return list(household.safety_warnings.active())
+
+
+def quick_buttons() -> list[tuple[str, str]]:
+    return [(code, label) for code, (_kind, _reached, label) in QUICK.items()]
+
+
+def contacts_context(request, household: Household, form: ContactForm | None = None) -> dict:
+    """The household's contact timeline and the quick-log form (the `contacts` partial)."""
+    if form is None and policy.can(request.user, "household.edit", household):
+        form = ContactForm(household=household, user=request.user)
+    return {
+        "household": household,
+        "contact_form": form,
+        # A fresh id after each logged contact: the next tap is a new contact.
+        "contact_submission_id": once.token(request)
+        if form is not None and form.is_bound
+        else str(uuid.uuid4()),
+        "quick_buttons": quick_buttons(),
+        "contacts": household.contacts.prefetch_related("workers", "persons").order_by("-at", "-id")[
+            :TIMELINE_LENGTH
+        ],
+    }
+
+
+def emergency_granted(request, referral: Referral) -> bool:
+    granted = request.session.get(EMERGENCY_SESSION_KEY, {}).get(str(referral.pk))
+    return bool(granted) and datetime.datetime.fromisoformat(granted) > timezone.now()

@@ -1,104 +1,75 @@
+"""The household list and the worker's desk; registering and changing a household and its members."""
+
 import uuid
 
-from crispy_forms.layout import Hidden
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import access_log, charts, once, services
+from cases import charts, gateway, once, services
 from cases.filters import HouseholdFilter
 from cases.forms import HouseholdForm, NewHouseholdForm, PersonForm, TaskDoneForm
-from cases.models import (
-    AccessEvent,
-    AccessRequest,
-    Action,
-    ConsentDecision,
-    Household,
-    Person,
-    Plan,
-    Referral,
-    Task,
-)
-from cases.views.common import visible_household
-from cases.views.outreach import active_warnings, contacts_context
-from teams.models import Position, Team
-from teams.roles import roles_of
-
-PAGE_SIZE = 25
+from cases.gateway import changes, reads
+from cases.models import AccessEvent, Action, Household, Person, Plan, Referral, Task
+from cases.views.common import PAGE_SIZE, active_warnings, contacts_context, query_without_page
+from teams import policy
+from teams.models import Team
 
 
+@reads("household_list", scope=None, action=AccessEvent.Action.SEARCH)
 def household_list(request):
-    """The team's households: search, filter, paginate. htmx gets the results partial only."""
-    roles = roles_of(request.user)
-    if not roles.is_team_member:
-        raise PermissionDenied
+    """The team's households: search, filter, paginate. htmx gets the results partial only.
+
+    Logged as a list, or as a search without the search words (they are usually names).
+    """
     data = request.GET.copy()
-    if "status" not in data:
-        data["status"] = Household.Status.OPEN
+    data.setdefault("status", Household.Status.OPEN)
     households = (
-        Household.objects.visible_to(request.user)
+        gateway.households(request)
         .select_related("team", "lead_worker")
         .prefetch_related(Prefetch("members", queryset=Person.objects.order_by("birth_date", "first_name")))
     )
-    household_filter = HouseholdFilter(
-        data, queryset=households, user=request.user, team_ids=sorted(roles.team_ids())
-    )
+    team_ids = policy.teams_for(request.user, "household.read")
+    household_filter = HouseholdFilter(data, queryset=households, user=request.user, team_ids=team_ids)
     page = Paginator(household_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     if request.GET.get("q"):
-        # Logged without the search words: they are usually names.
-        access_log.log(request, action=AccessEvent.Action.SEARCH, object_type="household_search")
-    context = {
-        "filter": household_filter,
-        "page": page,
-        "query_string": query_without_page(request),
-        "can_register": bool(services.teams_editable_by(request.user)),
-        # For the worker starting the day (lazy: the htmx partial never reads them).
-        "my_signals": Referral.objects.visible_to(request.user)
-        .filter(assigned_to=request.user, status=Referral.Status.ASSIGNED)
+        gateway.record(request, object_type="household_search")
+    context = {"filter": household_filter, "page": page, "query_string": query_without_page(request)}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "cases/household_list.html#results", context)
+    return render(request, "cases/household_list.html", context | _start_of_day(request))
+
+
+def _start_of_day(request) -> dict:
+    """For the worker starting the day: their signals, tasks and plans to look at."""
+    user = request.user
+    coordinating = policy.teams_for(user, "plan.approve")
+    due = Q(household__lead_worker=user) | Q(household__team_id__in=coordinating)
+    waiting = Q(approval=Plan.Approval.REQUESTED, household__team_id__in=coordinating)
+    plans = Plan.objects.visible_to(user).current()
+    return {
+        "my_signals": gateway.referrals(request)
+        .filter(assigned_to=user, status=Referral.Status.ASSIGNED)
         .select_related("household", "sender_organisation")
         .order_by("-received_at")[:10],
-        "my_tasks": Task.objects.visible_to(request.user)
-        .filter(status=Task.Status.OPEN, household__lead_worker=request.user)
+        "my_tasks": Task.objects.visible_to(user)
+        .filter(status=Task.Status.OPEN, household__lead_worker=user)
         .select_related("household")[:10],
-        "plans_to_look_at": _plans_to_look_at(request.user)[:10],
-    }
-    template = "cases/household_list.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
-    return render(request, template, context)
-
-
-def _plans_to_look_at(user):
-    """Evaluations overdue on the lead worker's households (the coordinator: the whole team's),
-    and for the coordinator the plans waiting for approval."""
-    coordinating = services.coordinator_team_ids(user)
-    due = Q(evaluation_date__lt=timezone.localdate()) & (
-        Q(household__lead_worker=user) | Q(household__team_id__in=coordinating)
-    )
-    waiting = Q(approval=Plan.Approval.REQUESTED, household__team_id__in=coordinating)
-    return (
-        Plan.objects.visible_to(user)
-        .current()
-        .filter(due | waiting)
+        "plans_to_look_at": (plans.evaluation_due().filter(due) | plans.filter(waiting))
         .select_related("household")
-        .order_by("evaluation_date", "id")
-    )
+        .order_by("evaluation_date", "id")[:10],
+    }
 
 
 def _consent_overview(household: Household, members: list[Person]) -> list[tuple]:
-    """Per member: the latest decision per recipient and purpose, and who may withdraw it."""
+    """Per member: the decision that counts per recipient and purpose, and who may withdraw it."""
     by_pk = {member.pk: member for member in members}
-    latest = {}
-    decisions = ConsentDecision.objects.filter(person__household=household).select_related("recipient")
-    for decision in decisions.order_by("-recorded_at", "-id"):
-        latest.setdefault((decision.person_id, decision.recipient_id, decision.purpose), decision)
+    decisions = household.consent_decisions().select_related("recipient").latest()
     rows = []
-    for decision in sorted(latest.values(), key=lambda d: (str(d.person_id), d.recipient.name)):
+    for decision in sorted(decisions, key=lambda d: (str(d.person_id), d.recipient.name)):
         person = by_pk.get(decision.person_id)
         if person is not None:
             decision.person = person
@@ -106,38 +77,44 @@ def _consent_overview(household: Household, members: list[Person]) -> list[tuple
     return rows
 
 
-def query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
+@reads("household")
 def household_detail(request, pk):
     """The worker's desk: what to do next first, then the family, its plan and its history."""
-    household = visible_household(request, pk)
-    plan = household.plans.filter(status=Plan.Status.CURRENT).first()
+    household = gateway.household(request, pk)
     members = list(household.members.order_by("birth_date", "first_name"))
-    referrals = list(
-        Referral.objects.visible_to(request.user)
-        .filter(household=household)
-        .select_related("sender_organisation", "assigned_to")
-        .order_by("-received_at")[:20]
+    gateway.record(request, persons=members)
+    return render(request, "cases/household_detail.html", _desk(request, household, members))
+
+
+def _desk(request, household: Household, members: list[Person]) -> dict:
+    plan = household.plans.filter(status=Plan.Status.CURRENT).first()
+    tasks = list(
+        household.tasks.filter(Q(status=Task.Status.OPEN) | Q(kind=Task.Kind.MATCH_CHECK)).select_related(
+            "referral"
+        )
     )
-    context = {
-        "household": household,
-        "members": members,
-        "changes": household.history.select_related("history_user").order_by("-history_date")[:10],
-        "can_edit": household.team_id in services.teams_editable_by(request.user),
-        "referrals": referrals,
-        "match": len({r.sender_organisation_id for r in referrals if r.sender_organisation_id}) > 1,
-        "open_tasks": household.tasks.filter(status=Task.Status.OPEN).select_related("referral"),
-        "task_form": TaskDoneForm(),
-        "plan": plan,
-        "next_actions": plan.actions.filter(status=Action.Status.OPEN)
+    next_actions = (
+        plan.actions.filter(status=Action.Status.OPEN)
         .select_related("person", "network_member", "worker", "organisation")
         .order_by(F("due_date").asc(nulls_last=True), "id")[:5]
         if plan
-        else [],
+        else []
+    )
+    return {
+        "household": household,
+        "members": members,
+        "may_here": policy.Grants(request.user, household),
+        "changes": household.history.select_related("history_user").order_by("-history_date")[:10],
+        "referrals": gateway.referrals(request)
+        .filter(household=household)
+        .select_related("sender_organisation", "assigned_to")
+        .order_by("-received_at")[:20],
+        # A match (several organisations about one household) opens a match-check task: one rule.
+        "match": any(task.kind == Task.Kind.MATCH_CHECK for task in tasks),
+        "open_tasks": [task for task in tasks if task.status == Task.Status.OPEN],
+        "task_form": TaskDoneForm(),
+        "plan": plan,
+        "next_actions": next_actions,
         "network": household.network.select_related("organisation"),
         "low_domains": charts.low_domains(household),
         "reviews": household.reviews.all()[:5],
@@ -145,30 +122,19 @@ def household_detail(request, pk):
         "consents": _consent_overview(household, members),
         "shares": household.shares.select_related("recipient", "shared_by")[:10],
         "access_request_submission_id": str(uuid.uuid4()),
-        "access_requests": AccessRequest.objects.filter(
-            person__household=household, handled_on__isnull=True
-        ).select_related("person"),
-        "may_read_access_log": household.team_id
-        in roles_of(request.user).teams_as(Position.AccessRole.COORDINATOR, Position.AccessRole.MANAGER),
+        "access_requests": household.access_requests()
+        .filter(handled_on__isnull=True)
+        .select_related("person"),
         "warnings": active_warnings(household),
         **contacts_context(request, household),
     }
-    access_log.log(
-        request,
-        action=AccessEvent.Action.VIEW,
-        household=household,
-        obj=household,
-        persons=[member.pk for member in context["members"]],
-    )
-    return render(request, "cases/household_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
+@changes("household", scope=None)
+@once.creates_once
 def household_create(request):
-    team_ids = services.teams_editable_by(request.user)
-    if not team_ids:
-        raise PermissionDenied
-    teams = list(Team.objects.filter(pk__in=team_ids))
+    teams = list(Team.objects.filter(pk__in=policy.teams_for(request.user, "household.edit")))
     form = NewHouseholdForm(request.POST or None, teams=teams, prefix="household")
     member_form = PersonForm(
         request.POST or None, prefix="member", initial={"relation": Person.Relation.MAIN_RESIDENT}
@@ -176,31 +142,26 @@ def household_create(request):
     member_form.helper.form_tag = False
     member_form.helper.layout.fields.pop()  # one submit button for both forms
     # `&`, not `and`: both forms validate, so every wrong field shows its message at once.
-    if request.method == "POST":
-        if done := once.earlier_result(request):
-            return done
-        if form.is_valid() & member_form.is_valid():
-            household = once.create_once(
-                request,
-                lambda: services.household_create(
-                    household=form.save(commit=False),
-                    first_member=member_form.save(commit=False),
-                    by=request.user,
-                ),
-                lambda created: created.get_absolute_url(),
-            )
-            if household is None:  # the same form, submitted a moment ago
-                return once.earlier_result(request) or redirect("cases:household_list")
-            messages.success(request, _("Household registered."))
-            return redirect(household)
+    if request.method == "POST" and form.is_valid() & member_form.is_valid():
+        household = once.create(
+            request,
+            lambda: services.household_create(
+                household=form.save(commit=False),
+                first_member=member_form.save(commit=False),
+                by=request.user,
+            ),
+            lambda created: created.get_absolute_url(),
+        )
+        messages.success(request, _("Household registered."))
+        return redirect(household)
     context = {"form": form, "member_form": member_form, "submission_id": once.token(request)}
     return render(request, "cases/household_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
+@changes("household")
 def household_edit(request, pk):
-    household = visible_household(request, pk)
-    services.check_may_edit(request.user, household)
+    household = gateway.household(request, pk)
     form = HouseholdForm(request.POST or None, instance=household, team_ids=[household.team_id])
     if request.method == "POST" and form.is_valid():
         services.household_update(
@@ -214,15 +175,16 @@ def household_edit(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@changes("person")
+@once.creates_once
 def person_edit(request, pk, person_pk=None):
-    household = visible_household(request, pk)
-    services.check_may_edit(request.user, household)
+    household = gateway.household(request, pk)
     person = get_object_or_404(household.members, pk=person_pk) if person_pk else None
+    if person is not None:
+        gateway.record(request, obj=person, persons=[person])
     form = PersonForm(request.POST or None, instance=person)
     if person is None:
-        form.helper.layout.insert(0, Hidden(once.FIELD, once.token(request)))
-        if request.method == "POST" and (done := once.earlier_result(request)):
-            return done
+        once.carry(request, form)
     if request.method == "POST" and form.is_valid():
 
         def save():
@@ -233,12 +195,9 @@ def person_edit(request, pk, person_pk=None):
                 reason=_("Member details changed") if person else _("Member added"),
             )
 
-        if (
-            person is None
-            and once.create_once(request, save, lambda _p: household.get_absolute_url()) is None
-        ):
-            return once.earlier_result(request) or redirect(household)
-        if person is not None:
+        if person is None:
+            once.create(request, save, lambda _p: household.get_absolute_url())
+        else:
             save()
         messages.success(request, _("Changes saved."))
         return redirect(household)

@@ -2,11 +2,8 @@
 closing households, and the team's outreach figures.
 """
 
-import uuid
-
-from crispy_forms.layout import Hidden
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,9 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import access_log, figures, once, services
+from cases import figures, gateway, once, services
 from cases.forms import (
-    QUICK,
     CloseHouseholdForm,
     ContactForm,
     FollowUpDecisionForm,
@@ -24,43 +20,21 @@ from cases.forms import (
     SafetyWarningForm,
     WarningEndForm,
 )
+from cases.gateway import changes, no_case_data, reads
 from cases.models import AccessEvent, Contact, Household, Plan, Referral, SafetyWarning
 from cases.querysets import EPOCH
-from cases.views.plans import _editable_household
-from teams.models import Position, User
+from cases.views.common import active_warnings, contacts_context, quick_buttons
+from teams import policy
+from teams.models import User
 from teams.roles import roles_of
-
-TIMELINE_LENGTH = 20
-
-
-def active_warnings(household: Household) -> list[SafetyWarning]:
-    return list(SafetyWarning.objects.filter(household=household).active())
-
-
-def contacts_context(request, household: Household, form: ContactForm | None = None) -> dict:
-    """The household's contact timeline and the quick-log form (the `contacts` partial)."""
-    can_edit = household.team_id in services.teams_editable_by(request.user)
-    if form is None and can_edit and household.status == Household.Status.OPEN:
-        form = ContactForm(household=household, user=request.user)
-    return {
-        "household": household,
-        "contact_form": form,
-        # A fresh id after each logged contact: the next tap is a new contact.
-        "contact_submission_id": once.token(request)
-        if form is not None and form.is_bound
-        else str(uuid.uuid4()),
-        "quick_buttons": [(code, label) for code, (_kind, _reached, label) in QUICK.items()],
-        "contacts": household.contacts.prefetch_related("workers", "persons").order_by("-at", "-id")[
-            :TIMELINE_LENGTH
-        ],
-    }
 
 
 @require_http_methods(["GET", "POST"])
+@changes("contact")
 def contact_new(request, pk):
     """Log a contact attempt. From the caseload (htmx) the row shows the result; from the
     household page the timeline updates in place; without JavaScript the page reloads."""
-    household = _editable_household(request, pk)
+    household = gateway.household(request, pk)
     from_caseload = request.GET.get("from") == "caseload" or request.POST.get("from") == "caseload"
     form = ContactForm(
         request.POST if request.method == "POST" else None,
@@ -118,8 +92,8 @@ def contact_new(request, pk):
             "warnings": active_warnings(household),
             "target": f"quick-{household.pk}",
             "contact_submission_id": once.token(request),
+            "quick_buttons": quick_buttons(),
         }
-        context["quick_buttons"] = [(code, label) for code, (_kind, _reached, label) in QUICK.items()]
         return render(request, "cases/caseload.html#quick_form", context)
     context = contacts_context(request, household, form)
     context["warnings"] = active_warnings(household)
@@ -129,22 +103,20 @@ def contact_new(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@changes("safety_warning")
+@once.creates_once
 def warning_add(request, pk):
-    household = _editable_household(request, pk)
+    household = gateway.household(request, pk)
     form = SafetyWarningForm(request.POST or None)
-    form.helper.layout.insert(0, Hidden(once.FIELD, once.token(request)))
-    if request.method == "POST" and (done := once.earlier_result(request)):
-        return done
+    once.carry(request, form)
     if request.method == "POST" and form.is_valid():
-        recorded = once.create_once(
+        once.create(
             request,
             lambda: services.warning_record(
                 warning=form.save(commit=False), household=household, by=request.user
             ),
             lambda _warning: household.get_absolute_url(),
         )
-        if recorded is None:
-            return once.earlier_result(request) or redirect(household)
         messages.success(request, _("Safety warning recorded. Everyone who opens this household sees it."))
         return redirect(household)
     return render(
@@ -153,8 +125,9 @@ def warning_add(request, pk):
 
 
 @require_POST
+@changes("safety_warning")
 def warning_end(request, pk, warning_pk):
-    household = _editable_household(request, pk)
+    household = gateway.household(request, pk)
     warning = get_object_or_404(household.safety_warnings, pk=warning_pk)
     form = WarningEndForm(request.POST)
     if form.is_valid():
@@ -171,7 +144,7 @@ def warning_end(request, pk, warning_pk):
 
 def _worker_choice(request) -> tuple[User, list[int], dict]:
     """Whose caseload: one's own, or for a coordinator any worker of their teams."""
-    coordinating = services.coordinator_team_ids(request.user)
+    coordinating = policy.teams_for(request.user, "caseload.others")
     worker = request.user
     sizes = {}
     if coordinating:
@@ -194,22 +167,18 @@ CASELOAD_ORDER = {
 }
 
 
+@reads("caseload", scope=None, action=AccessEvent.Action.SEARCH)
 def caseload(request):
     """The worker's start page: my households, what is planned and what is late."""
-    roles = roles_of(request.user)
-    if not roles.is_team_member:
-        raise PermissionDenied
     worker, coordinating, sizes = _worker_choice(request)
     today = timezone.localdate()
     households = (
-        Household.objects.visible_to(request.user)
+        gateway.households(request)
         .filter(lead_worker=worker, status=Household.Status.OPEN)
         .with_contact_state()
         .annotate(
             warning=Exists(SafetyWarning.objects.filter(household=OuterRef("pk")).active()),
-            evaluation_due=Exists(
-                Plan.objects.current().filter(household=OuterRef("pk"), evaluation_date__lt=today)
-            ),
+            evaluation_due=Exists(Plan.objects.evaluation_due(today).filter(household=OuterRef("pk"))),
             new_assignment=Exists(
                 Referral.objects.filter(
                     household=OuterRef("pk"), assigned_to=worker, status=Referral.Status.ASSIGNED
@@ -232,26 +201,20 @@ def caseload(request):
         "today": today,
         "order": order,
         "only": request.GET.get("only", ""),
-        "drifting_count": Household.objects.visible_to(request.user)
-        .filter(lead_worker=worker)
-        .drifting()
-        .count(),
+        "drifting_count": gateway.households(request).filter(lead_worker=worker).drifting().count(),
         **sizes,
     }
-    access_log.log(request, action=AccessEvent.Action.SEARCH, object_type="caseload")
     return render(request, "cases/caseload.html", context)
 
 
+@reads("follow_up_list", scope=None, action=AccessEvent.Action.SEARCH)
 def follow_up_list(request):
     """Households drifting out of contact, for their lead worker and the coordinator, until
     someone decides (or a contact succeeds)."""
-    roles = roles_of(request.user)
-    if not roles.is_team_member:
-        raise PermissionDenied
-    coordinating = services.coordinator_team_ids(request.user)
+    coordinating = policy.teams_for(request.user, "caseload.others")
     scope = Q(lead_worker=request.user) | Q(team_id__in=coordinating)
     households = (
-        Household.objects.visible_to(request.user)
+        gateway.households(request)
         .filter(scope)
         .drifting()
         .select_related("lead_worker")
@@ -263,7 +226,6 @@ def follow_up_list(request):
         )
         .order_by(F("out_of_contact_since").asc(), "name")
     )
-    access_log.log(request, action=AccessEvent.Action.SEARCH, object_type="follow_up_list")
     return render(
         request,
         "cases/follow_up_list.html",
@@ -272,8 +234,9 @@ def follow_up_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@changes("follow_up_decision")
 def follow_up_decide(request, pk):
-    household = _editable_household(request, pk)
+    household = gateway.household(request, pk)
     form = FollowUpDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.follow_up_decide(decision=form.save(commit=False), household=household, by=request.user)
@@ -287,8 +250,9 @@ def follow_up_decide(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@changes("household")
 def household_close(request, pk):
-    household = _editable_household(request, pk)
+    household = gateway.household(request, pk)
     form = CloseHouseholdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -306,8 +270,9 @@ def household_close(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@changes("household", perm="household.reopen")
 def household_reopen(request, pk):
-    household = _editable_household(request, pk)
+    household = gateway.household(request, pk)
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -326,21 +291,20 @@ def household_reopen(request, pk):
     )
 
 
+@no_case_data(perm="figures.read")
 def outreach_figures(request):
-    """Attempts per kind, share reached, time to first contact, evening and weekend share."""
-    roles = roles_of(request.user)
-    team_ids = [
-        team_id
-        for team_id, held in roles.by_team.items()
-        if held & {Position.AccessRole.COORDINATOR, Position.AccessRole.MANAGER}
-    ]
-    if not team_ids:
-        raise PermissionDenied
+    """Attempts per kind, share reached, time to first contact, evening and weekend share
+    (counts only: no household, no person)."""
+    team_ids = policy.teams_for(request.user, "figures.read")
     wanted = request.GET.get("days", "")
     days = int(wanted) if wanted.isascii() and wanted.isdigit() else 90
     days = min(max(days, 7), 730)
     context = figures.outreach(team_ids=team_ids, days=days)
     context.update(
-        {"days": days, "periods": [30, 90, 365], "team_names": [roles.team_names[t] for t in team_ids]}
+        {
+            "days": days,
+            "periods": [30, 90, 365],
+            "team_names": [roles_of(request.user).team_names[t] for t in team_ids],
+        }
     )
     return render(request, "cases/outreach_figures.html", context)

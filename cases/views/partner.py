@@ -4,30 +4,28 @@ A partner reporter sees a reference, a date, who sent it and a status: no househ
 reasons (DOMAIN.md: feedback says *that* a signal was picked up, not why).
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cases import services
+from cases import gateway, services
 from cases.forms import PartnerReferralForm
-from cases.models import Referral
-from cases.views.households import PAGE_SIZE
-from teams.roles import roles_of
+from cases.gateway import changes, reads
+from cases.models import AccessEvent
+from cases.views.common import PAGE_SIZE
 
-
-def _require_partner(request) -> None:
-    if not roles_of(request.user).is_partner_reporter:
-        raise PermissionDenied
+# A partner reads only what their organisation sent: logged like any read of a signal.
+PARTNER = {"perm": "referral.send", "scope": None}
 
 
 def _own_signals(request):
-    return Referral.objects.sent_by_organisation_of(request.user).select_related("merged_into__merged_into")
+    return gateway.referrals(request).select_related("merged_into__merged_into")
 
 
 @require_http_methods(["GET", "POST"])
+@changes("partner_signal", **PARTNER)
 def partner_referral_send(request):
-    _require_partner(request)
     initial = {"sender_name": request.user.get_full_name(), "sender_email": request.user.email}
     form = PartnerReferralForm(
         request.POST or None, initial=initial, team_for_postcode=services.team_for_postcode
@@ -46,18 +44,19 @@ def partner_referral_send(request):
     return render(request, "cases/partner_referral_form.html", {"form": form})
 
 
+@reads("partner_signal_list", action=AccessEvent.Action.SEARCH, **PARTNER)
 def partner_referral_list(request):
-    _require_partner(request)
     page = Paginator(_own_signals(request).order_by("-received_at"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(request, "cases/partner_referral_list.html", {"page": page})
 
 
+@reads("partner_signal", **PARTNER)
 def partner_referral_status(request, reference):
     """The acknowledgement of receipt, and later the status, of one of the organisation's signals."""
-    _require_partner(request)
     referral = get_object_or_404(_own_signals(request), reference=reference)
+    gateway.record(request, obj=referral)
     # Only what passed the sharing gate (consent or the mandate's basis) and was meant for them.
     feedback = referral.shares.filter(recipient_id=request.user.organisation_id).order_by("shared_at")
     return render(request, "cases/partner_referral_status.html", {"referral": referral, "feedback": feedback})

@@ -1,6 +1,5 @@
 """The plan and what surrounds it on the worker's desk: goals, actions, network, ZRM, reviews."""
 
-from crispy_forms.layout import Hidden
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -11,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import access_log, charts, once, services, zrm
+from cases import charts, gateway, once, services, zrm
 from cases.forms import (
     ActionForm,
     ApprovalForm,
@@ -22,27 +21,19 @@ from cases.forms import (
     NetworkMemberForm,
     PlanForm,
 )
-from cases.models import AccessEvent, Action, Assessment, CaseReview, Household, Plan, SafetyWarning, Score
-from cases.services.referrals import coordinator_team_ids
+from cases.gateway import changes, reads
+from cases.models import AccessEvent, Action, Assessment, Household, Plan, Score
 from cases.timeline import household_changes
-from cases.views.common import visible_household
+from teams import policy
 
 
-def _household(request, pk) -> Household:
-    return visible_household(request, pk)
-
-
-def _editable_household(request, pk) -> Household:
-    household = _household(request, pk)
-    services.check_may_edit(request.user, household)
-    return household
-
-
-def _current_plan(household: Household) -> Plan:
+def _current_plan(request, household: Household) -> Plan:
+    """The household's current plan (404 without one), recorded as what the page shows."""
     plan = household.plans.filter(status=Plan.Status.CURRENT).first()
     if plan is None:
         raise Http404
     plan.household = household
+    gateway.record(request, obj=plan)
     return plan
 
 
@@ -64,39 +55,41 @@ def _plan_context(request, household: Household, plan: Plan | None) -> dict:
         "low_domain_ids": {domain.pk for domain, _score, _person in low},
         "members": list(household.members.all()),
         "network": list(household.network.filter(active=True).select_related("organisation")),
+        "may_here": policy.Grants(request.user, household),
     }
 
 
+@reads("plan")
 def plan_detail(request, pk):
-    household = _household(request, pk)
+    household = gateway.household(request, pk)
     plan = household.plans.filter(status=Plan.Status.CURRENT).first()
+    gateway.record(request, obj=plan)
     context = _plan_context(request, household, plan)
     context.update(
         {
-            "can_edit": household.team_id in services.teams_editable_by(request.user),
-            "is_coordinator": household.team_id in coordinator_team_ids(request.user),
             "versions": list(household.plans.exclude(status=Plan.Status.CURRENT).order_by("-number")),
             "approval_form": ApprovalForm(),
-            "warnings": SafetyWarning.objects.filter(household=household).active(),
+            "warnings": household.safety_warnings.active(),
         }
     )
-    access_log.log(request, action=AccessEvent.Action.VIEW, household=household, obj=plan or household)
     return render(request, "cases/plan_detail.html", context)
 
 
+@reads("plan")
 def plan_version(request, pk, number):
     """An earlier, evaluated version of the plan: readable, never editable."""
-    household = _household(request, pk)
+    household = gateway.household(request, pk)
     plan = get_object_or_404(household.plans, number=number)
+    gateway.record(request, obj=plan)
     context = _plan_context(request, household, plan)
     context["readonly"] = True
-    access_log.log(request, action=AccessEvent.Action.VIEW, household=household, obj=plan)
     return render(request, "cases/plan_detail.html", context)
 
 
 @require_POST
+@changes("plan")
 def plan_start(request, pk):
-    household = _editable_household(request, pk)
+    household = gateway.household(request, pk)
     try:
         services.plan_start(household=household, by=request.user)
     except ValidationError as error:
@@ -105,10 +98,11 @@ def plan_start(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@changes("plan")
 def plan_edit(request, pk):
     """Edit the plan text. A save on an older version shows what the other changed, keeps the text."""
-    household = _editable_household(request, pk)
-    plan = _current_plan(household)
+    household = gateway.household(request, pk)
+    plan = _current_plan(request, household)
     form = PlanForm(request.POST or None, instance=plan)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -130,9 +124,10 @@ def plan_edit(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@changes("plan")
 def plan_evaluate(request, pk):
-    household = _editable_household(request, pk)
-    plan = _current_plan(household)
+    household = gateway.household(request, pk)
+    plan = _current_plan(request, household)
     form = EvaluateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         successor = services.plan_evaluate(
@@ -153,10 +148,11 @@ def plan_evaluate(request, pk):
 
 
 @require_POST
+@changes("plan")
 def plan_approval(request, pk):
     """Ask for approval (worker), or approve / send back (coordinator)."""
-    household = _editable_household(request, pk)
-    plan = _current_plan(household)
+    household = gateway.household(request, pk)
+    plan = _current_plan(request, household)
     try:
         if "decision" in request.POST:
             form = ApprovalForm(request.POST)
@@ -193,20 +189,15 @@ def _next_url(request, household) -> str:
 def _child_form_page(request, household, form, save, title, *, creating=False):
     """GET shows the form; a valid POST saves through `save(form)` and returns to the plan.
 
-    A create form carries a submission id, so a double submit creates one record.
+    A create form carries a submission id, so a double submit creates one record (the view is
+    decorated with `once.creates_once`).
     """
     if creating:
-        form.helper.layout.insert(0, Hidden(once.FIELD, once.token(request)))
-        if request.method == "POST" and (done := once.earlier_result(request)):
-            return done
+        once.carry(request, form)
     if request.method == "POST" and form.is_valid():
         try:
             if creating:
-                created = once.create_once(
-                    request, lambda: save(form) or True, lambda _obj: _next_url(request, household)
-                )
-                if created is None:
-                    return once.earlier_result(request) or redirect(_next_url(request, household))
+                once.create(request, lambda: save(form) or True, lambda _obj: _next_url(request, household))
             else:
                 save(form)
         except ValidationError as error:
@@ -218,9 +209,11 @@ def _child_form_page(request, household, form, save, title, *, creating=False):
 
 
 @require_http_methods(["GET", "POST"])
+@changes("goal")
+@once.creates_once
 def goal_edit(request, pk, goal_pk=None):
-    household = _editable_household(request, pk)
-    plan = _current_plan(household)
+    household = gateway.household(request, pk)
+    plan = _current_plan(request, household)
     goal = get_object_or_404(plan.goals, pk=goal_pk) if goal_pk else None
     form = GoalForm(request.POST or None, instance=goal)
     return _child_form_page(
@@ -234,9 +227,11 @@ def goal_edit(request, pk, goal_pk=None):
 
 
 @require_http_methods(["GET", "POST"])
+@changes("action")
+@once.creates_once
 def action_edit(request, pk, action_pk=None):
-    household = _editable_household(request, pk)
-    plan = _current_plan(household)
+    household = gateway.household(request, pk)
+    plan = _current_plan(request, household)
     action = get_object_or_404(plan.actions, pk=action_pk) if action_pk else None
     initial = {"who": Action.Who.WORKER, "worker": request.user.pk} if action is None else None
     form = ActionForm(request.POST or None, instance=action, plan=plan, initial=initial)
@@ -251,10 +246,11 @@ def action_edit(request, pk, action_pk=None):
 
 
 @require_POST
+@changes("action")
 def action_done(request, pk, action_pk):
     """One tap on the plan or the desk: the action is done."""
-    household = _editable_household(request, pk)
-    plan = _current_plan(household)
+    household = gateway.household(request, pk)
+    plan = _current_plan(request, household)
     action = get_object_or_404(plan.actions, pk=action_pk)
     action.status = Action.Status.DONE
     services.action_save(action=action, plan=plan, by=request.user, reason=_("Action done"))
@@ -263,8 +259,10 @@ def action_done(request, pk, action_pk):
 
 
 @require_http_methods(["GET", "POST"])
+@changes("network_member")
+@once.creates_once
 def network_edit(request, pk, member_pk=None):
-    household = _editable_household(request, pk)
+    household = gateway.household(request, pk)
     member = get_object_or_404(household.network, pk=member_pk) if member_pk else None
     form = NetworkMemberForm(request.POST or None, instance=member)
     return _child_form_page(
@@ -279,18 +277,19 @@ def network_edit(request, pk, member_pk=None):
     )
 
 
+@reads("plan", action=AccessEvent.Action.PRINT)
 def plan_print(request, pk):
     """The plan for the family, on paper: no prior information, no internal notes. Logged."""
-    household = _household(request, pk)
-    plan = _current_plan(household)
-    access_log.log(request, action=AccessEvent.Action.PRINT, household=household, obj=plan)
+    household = gateway.household(request, pk)
+    plan = _current_plan(request, household)
     context = _plan_context(request, household, plan)
     return render(request, "cases/plan_print.html", context)
 
 
+@reads("assessments")
 def assessments(request, pk):
     """Self-sufficiency over time per person: small charts (inline SVG) and the same as a table."""
-    household = _household(request, pk)
+    household = gateway.household(request, pk)
     people = list(
         household.members.prefetch_related(
             Prefetch(
@@ -305,21 +304,16 @@ def assessments(request, pk):
     context = {
         "household": household,
         "people": [(person, charts.person_chart(person.assessments.all(), domains)) for person in people],
-        "can_edit": household.team_id in services.teams_editable_by(request.user),
+        "may_here": policy.Grants(request.user, household),
     }
-    access_log.log(
-        request,
-        action=AccessEvent.Action.VIEW,
-        household=household,
-        object_type="assessments",
-        persons=[person.pk for person in people],
-    )
+    gateway.record(request, object_type="assessments", persons=people)
     return render(request, "cases/assessments.html", context)
 
 
 @require_http_methods(["GET", "POST"])
+@changes("assessment")
 def assessment_new(request, pk):
-    household = _editable_household(request, pk)
+    household = gateway.household(request, pk)
     instrument = services.default_instrument()
     domains = list(instrument.domains.all())
     initial = {"person": request.GET.get("person")} if request.GET.get("person") else None
@@ -347,8 +341,10 @@ def assessment_new(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@changes("case_review")
+@once.creates_once
 def review_edit(request, pk, review_pk=None):
-    household = _editable_household(request, pk)
+    household = gateway.household(request, pk)
     review = get_object_or_404(household.reviews, pk=review_pk) if review_pk else None
     form = CaseReviewForm(request.POST or None, instance=review, household=household)
 
@@ -365,9 +361,10 @@ def review_edit(request, pk, review_pk=None):
 
 
 @require_POST
+@changes("case_review")
 def review_follow_up(request, pk, review_pk, line):
-    household = _editable_household(request, pk)
-    review = get_object_or_404(CaseReview.objects.filter(household=household), pk=review_pk)
+    household = gateway.household(request, pk)
+    review = get_object_or_404(household.reviews, pk=review_pk)
     review.household = household
     try:
         action = services.review_follow_up_to_plan(review=review, line=line, by=request.user)
@@ -378,10 +375,10 @@ def review_follow_up(request, pk, review_pk, line):
     return redirect(household)
 
 
+@reads("history")
 def household_history(request, pk):
     """Who changed what, when and why, across the household and its plan, newest first."""
-    household = _household(request, pk)
-    access_log.log(request, action=AccessEvent.Action.VIEW, household=household, object_type="history")
+    household = gateway.household(request, pk)
     return render(
         request,
         "cases/household_history.html",

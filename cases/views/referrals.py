@@ -1,19 +1,17 @@
 """The coordinator's side of signals: the triage queue, the signal page and its decisions."""
 
-import datetime
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Exists, OuterRef
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import access_log, matching, services, workflow
+from cases import gateway, matching, services, workflow
 from cases.filters import ReferralFilter
 from cases.forms import (
     AcceptForm,
@@ -27,37 +25,29 @@ from cases.forms import (
     ReassignForm,
     TaskDoneForm,
 )
+from cases.gateway import changes, reads
 from cases.models import AccessEvent, AccessRequest, Household, Referral, Task
-from cases.services.referrals import may_close, other_signallers
-from cases.views.consent import emergency_granted
-from cases.views.households import PAGE_SIZE, query_without_page
+from cases.services.referrals import other_signallers
+from cases.views.common import PAGE_SIZE, emergency_granted, query_without_page
 from mandates.models import Mandate
-from teams.models import Position, Team
-from teams.roles import roles_of
-
-QUEUE_ROLES = {Position.AccessRole.COORDINATOR, Position.AccessRole.MANAGER}
+from teams import policy
+from teams.models import Team
 
 
-def _queue_team_ids(user) -> list[int]:
-    return sorted(team_id for team_id, held in roles_of(user).by_team.items() if held & QUEUE_ROLES)
-
-
+@reads("referral_queue", perm="referral.queue", scope=None, action=AccessEvent.Action.SEARCH)
 def referral_queue(request):
     """New and undecided signals of the user's teams: crisis first, then who waited longest."""
-    team_ids = _queue_team_ids(request.user)
-    if not team_ids:
-        raise PermissionDenied
-    scoped = Referral.objects.visible_to(request.user).filter(team_id__in=team_ids)
+    team_ids = policy.teams_for(request.user, "referral.queue")
     data = request.GET.copy()
     data.setdefault("status", ReferralFilter.UNDECIDED)
     referral_filter = ReferralFilter(
         data,
-        queryset=scoped.select_related("sender_organisation", "team", "assigned_to")
+        queryset=gateway.referrals(request)
+        .filter(team_id__in=team_ids)
+        .select_related("sender_organisation", "team", "assigned_to")
         .annotate(
             has_mandate=Exists(
-                Mandate.objects.in_force().filter(
-                    team=OuterRef("team"), organisation=OuterRef("sender_organisation")
-                )
+                Mandate.objects.in_force_for(OuterRef("team"), OuterRef("sender_organisation"))
             )
         )
         .triage_order(),
@@ -65,51 +55,30 @@ def referral_queue(request):
     )
     page = Paginator(referral_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    # Every signal of these teams is the user's to see (coordinator or manager there), so the
-    # counts need no scoping beyond the teams: one index-only scan, not a visit to each row.
-    per_status = {
-        row["status"]: row
-        for row in Referral.objects.filter(team_id__in=team_ids)
-        .values("status")
-        .annotate(
-            n=Count("*"),
-            overdue=Count("status", filter=Q(status__in=workflow.UNDECIDED, first_contact_due__lt=today)),
-        )
-        .order_by()
-    }
-    counts = {status: per_status.get(status, {}).get("n", 0) for status in workflow.Status.values}
-    counts["overdue"] = sum(row["overdue"] for row in per_status.values())
+    counts = gateway.team_referrals(request).counts_per_status(today)
     context = {
         "filter": referral_filter,
         "page": page,
         "counts": [(workflow.Status(s).label, s, counts[s]) for s in workflow.Status.values],
         "overdue": counts["overdue"],
         "query_string": query_without_page(request),
-        "can_register": bool(services.coordinator_team_ids(request.user)),
         "today": today,
         # Reported to the coordinator: who opened confidential prior information, and why.
-        "emergencies": AccessEvent.objects.filter(
-            action=AccessEvent.Action.EMERGENCY,
-            team_id__in=team_ids,
-            at__gte=timezone.now() - datetime.timedelta(days=14),
-        ).select_related("user", "household")[:20],
-        "late_access_requests": AccessRequest.objects.filter(
-            person__household__team_id__in=team_ids, handled_on__isnull=True, due_on__lt=today
-        ).select_related("person__household"),
+        "emergencies": AccessEvent.objects.emergencies(team_ids).select_related("user", "household")[:20],
+        "late_access_requests": AccessRequest.objects.late(team_ids, today).select_related(
+            "person__household"
+        ),
     }
-    template = "cases/referral_queue.html"
     if request.htmx and not request.htmx.boosted:
-        template += "#results"
-    return render(request, template, context)
+        return render(request, "cases/referral_queue.html#results", context)
+    return render(request, "cases/referral_queue.html", context)
 
 
 @require_http_methods(["GET", "POST"])
+@changes("referral", perm="referral.register", scope=None)
 def referral_create(request):
     """A coordinator registers a signal received by phone, e-mail or letter."""
-    team_ids = services.coordinator_team_ids(request.user)
-    if not team_ids:
-        raise PermissionDenied
-    teams = list(Team.objects.filter(pk__in=team_ids))
+    teams = list(Team.objects.filter(pk__in=policy.teams_for(request.user, "referral.register")))
     form = CoordinatorReferralForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,74 +100,86 @@ def referral_create(request):
     return render(request, "cases/referral_form.html", {"form": form})
 
 
-def _visible_referral(request, pk) -> Referral:
-    referral = (
-        Referral.objects.visible_to(request.user)
-        .select_related(
-            "team",
-            "sender_organisation",
-            "submitted_by",
-            "household__lead_worker",
-            "assigned_to",
-            "forwarded_to",
-            "merged_into",
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if referral is None:
-        access_log.log_refused(request, pk=pk, object_type="referral")
-        raise Http404
-    return referral
-
-
 def _team_households(request, referral: Referral):
-    return Household.objects.visible_to(request.user).filter(
-        team_id=referral.team_id, status=Household.Status.OPEN
+    return gateway.households(request).filter(team_id=referral.team_id, status=Household.Status.OPEN)
+
+
+def _posted_merge_target(request, referral) -> list[Referral]:
+    """The earlier signal named in the POST, if it is one of the same team (the service checks the rest)."""
+    try:
+        pk = uuid.UUID(request.POST.get("into", ""))
+    except ValueError:
+        return []
+    return list(
+        gateway.referrals(request)
+        .filter(team_id=referral.team_id, pk=pk)
+        .select_related("sender_organisation")
     )
 
 
-def _forms(request, referral: Referral, triage: bool, bound=None) -> dict:
-    """The unbound forms the signal's state offers, with the one that was posted (bound) in place."""
-    forms = {}
-    status = referral.status
-    if triage and status in (workflow.Status.RECEIVED, workflow.Status.ACCEPTED, workflow.Status.ASSIGNED):
-        workers = services.assignable_workers(referral.team_id)
-        if status == workflow.Status.RECEIVED:
-            forms["accept"] = AcceptForm(households=_team_households(request, referral), workers=workers)
-            forms["decline"] = DeclineForm()
-            forms["forward"] = ForwardForm()
-        elif status == workflow.Status.ACCEPTED:
-            forms["assign"] = AssignForm(workers=workers)
-        else:
-            forms["reassign"] = ReassignForm(workers=workers, initial={"current": referral.assigned_to_id})
-    if status in (workflow.Status.ACCEPTED, workflow.Status.ASSIGNED) and may_close(request.user, referral):
-        forms["close"] = CloseForm()
-    if bound is not None:
-        forms[bound[0]] = bound[1]
-    return forms
+def _workers(request, referral):
+    return services.assignable_workers(referral.team_id)
+
+
+# Per decision of the table (cases/workflow.py), and the views' own "interests": the permission
+# it takes (teams/policy.py) and its form, bound to the POST (data) or not (None).
+DECISIONS = {
+    "accept": (
+        "referral.triage",
+        lambda request, referral, data: AcceptForm(
+            data, households=_team_households(request, referral), workers=_workers(request, referral)
+        ),
+    ),
+    "assign": (
+        "referral.triage",
+        lambda request, referral, data: AssignForm(data, workers=_workers(request, referral)),
+    ),
+    "reassign": (
+        "referral.triage",
+        lambda request, referral, data: ReassignForm(
+            data, workers=_workers(request, referral), initial={"current": referral.assigned_to_id}
+        ),
+    ),
+    "decline": ("referral.triage", lambda request, referral, data: DeclineForm(data)),
+    "forward": ("referral.triage", lambda request, referral, data: ForwardForm(data)),
+    "merge": (
+        "referral.triage",
+        lambda request, referral, data: MergeForm(data, targets=_posted_merge_target(request, referral)),
+    ),
+    "close": ("referral.close", lambda request, referral, data: CloseForm(data)),
+    "interests": (
+        "referral.interests",
+        lambda request, referral, data: InterestsForm(data, instance=referral),
+    ),
+}
+# The household's view and the professional judgement can be recorded until the signal leaves the team.
+INTERESTS_CLOSED = (workflow.Status.DECLINED, workflow.Status.FORWARDED)
+
+
+def offered(user, referral: Referral) -> list[str]:
+    """What the signal's state allows (the table) and the user may do (the policy), in order."""
+    possible = list(workflow.allowed(referral.status))
+    if referral.status not in INTERESTS_CLOSED:
+        possible.append("interests")
+    return [name for name in DECISIONS if name in possible and policy.can(user, DECISIONS[name][0], referral)]
 
 
 def _render_detail(request, referral: Referral, bound=None, status=200):
     user = request.user
-    triage = services.may_triage(user, referral)
+    choices = offered(user, referral)
+    forms = {name: DECISIONS[name][1](request, referral, None) for name in choices if name != "merge"}
     candidates, merge_targets, elsewhere = [], [], []
-    if triage and referral.status == workflow.Status.RECEIVED:
+    if "merge" in choices:
         candidates = matching.household_candidates(referral, user)
         merge_targets = list(matching.merge_targets(referral, candidates))
         elsewhere = matching.known_in_other_teams(referral)
-    forms = _forms(request, referral, triage, bound)
-    if triage and referral.status == workflow.Status.RECEIVED:
-        forms.setdefault("merge", MergeForm(targets=merge_targets))
-    may_edit_interests = may_close(user, referral) or (
-        referral.household_id is not None and referral.household.lead_worker_id == user.pk
-    )
-    if may_edit_interests and referral.status not in (workflow.Status.DECLINED, workflow.Status.FORWARDED):
-        forms.setdefault("interests", InterestsForm(instance=referral))
+        forms["merge"] = MergeForm(targets=merge_targets)
+    if bound is not None:
+        forms[bound[0]] = bound[1]
     context = {
         "referral": referral,
         "forms": forms,
-        "triage": triage,
+        "triage": "accept" in choices,
         "candidates": candidates,
         "merge_targets": merge_targets,
         "known_elsewhere": elsewhere,
@@ -206,37 +187,30 @@ def _render_detail(request, referral: Referral, bound=None, status=200):
         or emergency_granted(request, referral),
         "feedback": referral.shares.select_related("shared_by") if referral.household_id else [],
         "may_give_feedback": referral.household_id is not None
-        and referral.team_id in services.teams_editable_by(user),
+        and policy.can(user, "household.edit", referral.household),
         "decisions": referral.decisions.select_related(
             "decided_by", "assigned_to", "forwarded_to", "merged_into", "household"
         ),
         "other_signallers": other_signallers(referral).select_related("sender_organisation")[:10],
-        "match_task": Task.objects.filter(household_id=referral.household_id, kind=Task.Kind.MATCH_CHECK)
+        "match_task": referral.household.tasks.filter(kind=Task.Kind.MATCH_CHECK)
         .select_related("done_by")
         .order_by("-created_at")
         .first()
         if referral.household_id
         else None,
         "today": timezone.localdate(),
-        "mandate": _mandate_of(referral),
+        "mandate": Mandate.objects.of_sender(referral),
     }
     return render(request, "cases/referral_detail.html", context, status=status)
 
 
-def _mandate_of(referral: Referral) -> Mandate | None:
-    """The sender's mandate with this team: the one in force, else the latest of any status."""
-    if referral.sender_organisation_id is None:
-        return None
-    mandates = Mandate.objects.filter(
-        team_id=referral.team_id, organisation_id=referral.sender_organisation_id
-    )
-    return mandates.in_force().first() or mandates.order_by("-valid_from").first()
-
-
+@reads("referral", scope="referral")
 def referral_detail(request, pk):
-    referral = _visible_referral(request, pk)
-    access_log.log(request, action=AccessEvent.Action.VIEW, household=referral.household, obj=referral)
+    referral = gateway.referral(request, pk, related=RELATED)
     return _render_detail(request, referral)
+
+
+RELATED = ("submitted_by", "forwarded_to", "merged_into")
 
 
 def _post_accept(request, referral, form):
@@ -295,17 +269,6 @@ def _post_forward(request, referral, form):
     }
 
 
-def _posted_merge_target(request, referral) -> list[Referral]:
-    """The earlier signal named in the POST, if it is one of the same team (the service checks the rest)."""
-    try:
-        pk = uuid.UUID(request.POST.get("into", ""))
-    except ValueError:
-        return []
-    return list(
-        Referral.objects.filter(team_id=referral.team_id, pk=pk).select_related("sender_organisation")
-    )
-
-
 def _post_merge(request, referral, form):
     merged = services.referral_merge(
         referral=referral,
@@ -339,71 +302,35 @@ def _post_interests(request, referral, form):
     return _("Changes saved.")
 
 
-# action: (how to build its form from the POST, what to do with it, back to the queue after?)
-ACTIONS = {
-    "accept": (
-        lambda request, referral: AcceptForm(
-            request.POST,
-            households=_team_households(request, referral),
-            workers=services.assignable_workers(referral.team_id),
-        ),
-        _post_accept,
-        True,
-    ),
-    "assign": (
-        lambda request, referral: AssignForm(
-            request.POST, workers=services.assignable_workers(referral.team_id)
-        ),
-        _post_assign,
-        False,
-    ),
-    "reassign": (
-        lambda request, referral: ReassignForm(
-            request.POST, workers=services.assignable_workers(referral.team_id)
-        ),
-        _post_reassign,
-        False,
-    ),
-    "decline": (lambda request, referral: DeclineForm(request.POST), _post_decline, True),
-    "forward": (lambda request, referral: ForwardForm(request.POST), _post_forward, True),
-    "merge": (
-        lambda request, referral: MergeForm(request.POST, targets=_posted_merge_target(request, referral)),
-        _post_merge,
-        True,
-    ),
-    "close": (lambda request, referral: CloseForm(request.POST), _post_close, False),
-    "interests": (
-        lambda request, referral: InterestsForm(request.POST, instance=referral),
-        _post_interests,
-        False,
-    ),
+# decision: (what to do with its valid form, back to the queue after?)
+PERFORM = {
+    "accept": (_post_accept, True),
+    "assign": (_post_assign, False),
+    "reassign": (_post_reassign, False),
+    "decline": (_post_decline, True),
+    "forward": (_post_forward, True),
+    "merge": (_post_merge, True),
+    "close": (_post_close, False),
+    "interests": (_post_interests, False),
 }
 
 
 @require_POST
+@changes("referral", perm="household.read", scope="referral")
 def referral_decide(request, pk, action):
     """One decision on a signal. A conflict (someone decided first) answers 409 and names them."""
-    referral = _visible_referral(request, pk)
     # Who may do this is decided before the form is read: a manager gets 403, not form errors.
-    if action in ("close", "interests"):
-        allowed = may_close(request.user, referral) or (
-            action == "interests"
-            and referral.household_id
-            and referral.household.lead_worker_id == request.user.pk
-        )
-    else:
-        allowed = services.may_triage(request.user, referral)
-    if not allowed:
-        raise PermissionDenied
-    build, perform, to_queue = ACTIONS[action]
-    form = build(request, referral)
+    perm, build = DECISIONS[action]
+    referral = gateway.referral(request, pk, perm=perm, related=RELATED)
+    form = build(request, referral, request.POST)
     if not form.is_valid():
         return _render_detail(request, referral, bound=(action, form), status=400)
+    perform, to_queue = PERFORM[action]
     try:
         message = perform(request, referral, form)
     except services.AlreadyDecided as conflict:
         messages.error(request, str(conflict))
-        return _render_detail(request, _visible_referral(request, pk), status=409)
+        return _render_detail(request, gateway.referral(request, pk, related=RELATED), status=409)
     except workflow.TransitionError as error:
         messages.error(request, str(error))
         return _render_detail(request, referral, status=409)
@@ -411,17 +338,18 @@ def referral_decide(request, pk, action):
         form.add_error(None, error)
         return _render_detail(request, referral, bound=(action, form), status=400)
     messages.success(request, message)
-    if to_queue and services.coordinator_team_ids(request.user):
+    if to_queue and policy.can(request.user, "referral.queue", referral):
         return redirect("cases:referral_queue")
     return redirect(referral)
 
 
 @require_GET
+@reads("household_search", perm="referral.triage", scope="referral", action=AccessEvent.Action.SEARCH)
 def referral_household_search(request, pk):
-    """htmx: more households of the signal's team to link it to, by name, street or postcode."""
-    referral = _visible_referral(request, pk)
-    if not services.may_triage(request.user, referral):
-        raise PermissionDenied
+    """htmx: more households of the signal's team to link it to, by name, street or postcode.
+
+    Logged as a search, without the search words."""
+    referral = gateway.referral(request, pk)
     households = _team_households(request, referral).search(request.GET.get("q", ""))[:10]
     return render(
         request,
@@ -431,10 +359,10 @@ def referral_household_search(request, pk):
 
 
 @require_POST
+@changes("task", scope="task")
 def task_complete(request, pk):
     """The lead worker records that a task (e.g. the match check) is done, and what was done."""
-    task = get_object_or_404(Task.objects.visible_to(request.user).select_related("household"), pk=pk)
-    services.check_may_edit(request.user, task.household)
+    task = gateway.task(request, pk)
     form = TaskDoneForm(request.POST)
     if form.is_valid():
         try:
