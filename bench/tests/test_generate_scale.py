@@ -1,19 +1,27 @@
-"""The benchmark's scale data (cases/scale.py): proportions, constraints, scope and logging in."""
+"""The benchmark's scale data (bench/scale.py): proportions, constraints, scope and logging in.
 
+The command belongs to the bench app, which only the benchmark settings install; the tests run
+under the product's settings and call the command's class directly.
+"""
+
+import datetime
 import io
 from collections import Counter, defaultdict
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, get_commands
 from django.db import connection
+from django.test import modify_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import scale
+from bench import scale
+from bench.management.commands.generate_scale import Command as GenerateScale
 from cases.models import (
     AccessEvent,
     Action,
     Contact,
+    Goal,
     Household,
     Person,
     Plan,
@@ -22,6 +30,7 @@ from cases.models import (
     SafetyWarning,
     Score,
 )
+from cases.services import first_contact_due
 from cases.tests.factories import HouseholdFactory
 from teams.models import Position, User
 
@@ -48,7 +57,7 @@ def _indexes() -> set[str]:
 def generated(postgres_only):
     before = _indexes()
     out = io.StringIO()
-    call_command("generate_scale", households=HOUSEHOLDS, allow_without_debug=True, stdout=out)
+    call_command(GenerateScale(), households=HOUSEHOLDS, allow_without_debug=True, stdout=out)
     return {"indexes_before": before, "output": out.getvalue()}
 
 
@@ -106,6 +115,14 @@ def test_constraints_and_indexes_hold(generated):
     AccessEvent(user=worker, action="search", object_type="household_search").save()
 
 
+def test_first_contact_deadlines_follow_the_working_day_rule(generated):
+    """Each signal is due when the product's rule says: working days, public holidays excluded."""
+    referrals = Referral.objects.only("received_at", "urgency", "first_contact_due")
+    assert {r.urgency for r in referrals} == {"normal", "urgent", "crisis"}
+    for referral in referrals:
+        assert referral.first_contact_due == first_contact_due(referral.received_at, referral.urgency)
+
+
 def test_one_current_plan_per_open_household(generated):
     """Every open household has exactly one current plan; a closed one has none."""
     current = Counter(Plan.objects.current().values_list("household_id", flat=True))
@@ -154,7 +171,7 @@ def test_refuses_a_database_with_case_data(postgres_only):
     """Real (non-generated) case data: the command refuses and writes nothing."""
     HouseholdFactory()
     with pytest.raises(CommandError, match="not empty"):
-        call_command("generate_scale", households=10, allow_without_debug=True, stdout=io.StringIO())
+        call_command(GenerateScale(), households=10, allow_without_debug=True, stdout=io.StringIO())
     assert Household.objects.count() == 1
     assert not User.objects.filter(username__startswith=scale.USERNAME_PREFIX).exists()
 
@@ -162,5 +179,67 @@ def test_refuses_a_database_with_case_data(postgres_only):
 def test_refuses_without_debug_unless_told(postgres_only, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG is off"):
-        call_command("generate_scale", households=10, stdout=io.StringIO())
+        call_command(GenerateScale(), households=10, stdout=io.StringIO())
     assert not Household.objects.exists()
+
+
+def test_the_command_is_the_benchmarks_not_the_products():
+    """generate_scale exists with the bench app (the benchmark settings) and not without it."""
+    assert "generate_scale" not in get_commands()
+    with modify_settings(INSTALLED_APPS={"append": "bench"}):
+        assert get_commands()["generate_scale"] == "bench"
+    assert "generate_scale" not in get_commands()
+
+
+def test_copy_columns_are_the_models_in_its_order():
+    """The row follows the model's concrete fields, whatever order the generator names them in."""
+    table = scale.CopyTable(Goal)
+    line = table.line({"plan_id": "7", "achieved": "t", "family_words": "Rust", "domain_id": "3", "id": "1"})
+    assert table.columns == [field.column for field in Goal._meta.concrete_fields]
+    assert line == "1\t7\t3\tRust\tt\n"
+
+
+def test_a_column_left_out_gets_the_models_default():
+    """A default is written (a callable one called per row), a database default is left to
+    PostgreSQL, a nullable field without a default is NULL."""
+    goal = scale.CopyTable(Goal)
+    assert (
+        goal.line({"id": "1", "plan_id": "7", "domain_id": "3", "family_words": "Rust"})
+        == "1\t7\t3\tRust\tf\n"
+    )
+    left_out = {"at", "persons", "result", "household", "request_id", "session_hash"}
+    fields = [field for field in AccessEvent._meta.concrete_fields if field.name not in left_out]
+    event = scale.CopyTable(AccessEvent)
+    line = event.line({field.column: "x" for field in fields})
+    row = dict(zip(event.columns, line.rstrip("\n").split("\t"), strict=True))
+    assert list(row) == [
+        field.column
+        for field in AccessEvent._meta.concrete_fields
+        if field.name not in ("request_id", "session_hash")
+    ]
+    assert row["result"] == "allowed"
+    assert row["persons"] == "[]"
+    assert row["household_id"] == scale.NULL
+    assert abs(datetime.datetime.fromisoformat(row["at"]) - timezone.now()) < datetime.timedelta(minutes=1)
+
+
+def test_a_not_null_field_without_default_is_named():
+    """A NOT NULL field without a default that the generator leaves out stops it, by name."""
+    table = scale.CopyTable(Goal)
+    with pytest.raises(scale.ScaleError, match=r"cases\.Goal\.family_words .*NOT NULL without a default"):
+        table.line({"id": "1", "plan_id": "7", "domain_id": "3"})
+
+
+def test_every_row_fills_the_columns_of_the_first():
+    """A row with a column more, less or misspelt than the first row is an error, as is a column
+    the model does not have."""
+    table = scale.CopyTable(Goal)
+    table.line({"id": "1", "plan_id": "7", "domain_id": "3", "family_words": "Rust"})
+    with pytest.raises(scale.ScaleError, match=r"missing \['family_words'\], unknown \['words'\]"):
+        table.line({"id": "2", "plan_id": "7", "domain_id": "3", "words": "Rust"})
+    with pytest.raises(scale.ScaleError, match=r"unknown \['note'\]"):
+        table.line({"id": "2", "plan_id": "7", "domain_id": "3", "family_words": "Rust", "note": ""})
+    with pytest.raises(scale.ScaleError, match="has no column note"):
+        scale.CopyTable(Goal).line(
+            {"id": "1", "plan_id": "7", "domain_id": "3", "family_words": "", "note": ""}
+        )

@@ -1,11 +1,13 @@
 """Scale data for benchmarks: a national installation's worth of generated Dutch case records.
 
-`python manage.py generate_scale --households N` fills an *empty* PostgreSQL case record with
-N households in the proportions of fifteen years of a national installation (per household
-about 2.5 members, 4 signals with their triage decisions, 10 contacts, 5 access-log rows, plans
-with goals and actions, some assessments, network members, safety warnings and consents),
-spread over up to eight municipalities and about 60 teams (one per 8,000 households, at least
-two) with workers, coordinators, a manager and partner reporters who can log in.
+`python manage.py generate_scale --settings bench.settings --households N` fills an *empty*
+PostgreSQL case record with N households in the proportions of fifteen years of a national
+installation (per household about 2.5 members, 4 signals with their triage decisions, 10
+contacts, 5 access-log rows, plans with goals and actions, some assessments, network members,
+safety warnings and consents), spread over up to eight municipalities and about 60 teams (one per
+8,000 households, at least two) with workers, coordinators, a manager and partner reporters who
+can log in. It is a command of the bench app, so it exists under the benchmark settings only
+(`bench/run` uses them), never in the product.
 
 The one path around the history guard
 -------------------------------------
@@ -26,6 +28,12 @@ The reference data (municipalities, organisations, teams, users, positions) is m
 and has its history. The generated case rows have none: a household's "Recent changes" and its
 history tab are empty, which the pages show as such.
 
+Each table's COPY columns come from its model (`_meta.concrete_fields`, see CopyTable), in the
+model's order: a field the generator does not fill gets the model's default, and a NOT NULL field
+without one stops the command with its name, so a new field is never left out or misplaced
+silently. The first-contact deadlines are the product's own (`cases.services.first_contact_due`,
+working days without the public holidays).
+
 For speed the secondary indexes and foreign keys of the filled tables are dropped before the
 COPY and recreated after it from their saved definitions (so the foreign keys are validated
 once, in bulk), the sequences are moved past the generated ids, and the tables are analysed.
@@ -33,25 +41,48 @@ Generation runs in a thread while the main thread streams the previous batch to 
 """
 
 import datetime
+import decimal
+import functools
 import io
+import json
 import math
 import os
 import queue
 import random
 import threading
 import time
-import zoneinfo
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.db.models import NOT_PROVIDED
 from django.utils import timezone
 
 from cases import zrm
 from cases.management.demo_plans import ACTIONS, FAMILY_VIEWS, STRENGTHS, WORRIES
+from cases.models import (
+    AccessEvent,
+    Action,
+    Assessment,
+    ConsentDecision,
+    Contact,
+    FollowUpDecision,
+    Goal,
+    Household,
+    NetworkMember,
+    Person,
+    Plan,
+    Referral,
+    ReferralDecision,
+    SafetyWarning,
+    Score,
+    Task,
+)
 from cases.models.referral import REFERENCE_ALPHABET
+from cases.services import first_contact_due
 from teams.models import Municipality, Organisation, Position, Sector, Team, User
 
 DEFAULT_PASSWORD = "wijkteam-scale"  # noqa: S105  (published: generated benchmark accounts only)
@@ -225,47 +256,17 @@ REACH = {"home_visit": 0.65, "phone": 0.6, "card_left": 0.0, "message": 0.7, "st
 HOURS = [9, 9, 10, 10, 10, 11, 11, 13, 13, 14, 14, 15, 15, 16, 16, 17, 18, 19, 19, 20]
 # fmt: on
 
-TABLES = [
-    # (model label, table, columns)
-    ("household", "cases_household", "id name street house_number house_number_addition postcode city "
-     "wijk_code buurt_code area_codes_year status created_at closed_on lead_worker_id municipality_id "
-     "team_id end_result handed_over_to_id legal_hold pseudonymised_on record_class"),
-    ("person", "cases_person", "id first_name last_name_prefix last_name birth_date bsn relation "
-     "household_id"),
-    ("referral", "cases_referral", "id reference submission_id status sender_name sender_phone sender_email "
-     "channel received_at concern request prior_information prior_information_confidentiality urgency "
-     "warm_handover subject_first_name subject_last_name_prefix subject_last_name subject_birth_date "
-     "subject_bsn street house_number house_number_addition postcode city household_view "
-     "professional_judgement first_contact_due assigned_to_id forwarded_to_id household_id merged_into_id "
-     "municipality_id sender_organisation_id submitted_by_id team_id"),
-    ("referraldecision", "cases_referraldecision", "id kind decided_at reason_code reason assigned_to_id "
-     "decided_by_id forwarded_to_id household_id merged_into_id referral_id"),
-    ("task", "cases_task", "id kind status created_at done_at done_note done_by_id household_id referral_id"),
-    ("networkmember", "cases_networkmember", "id name kind involvement phone email family_agrees active "
-     "household_id organisation_id"),
-    ("plan", "cases_plan", "id number status lock_version family_view strengths worries earlier_help "
-     "safety_plan evaluation_date approval approval_comment created_at evaluated_at evaluation_note "
-     "household_id"),
-    ("goal", "cases_goal", "id family_words achieved domain_id plan_id"),
-    ("action", "cases_action", "id what who due_date status organisation_id person_id worker_id review_id "
-     "goal_id network_member_id plan_id"),
-    ("assessment", "cases_assessment", "id assessed_on assessed_by_id person_id instrument_id"),
-    ("score", "cases_score", "id score note assessment_id domain_id"),
-    ("contact", "cases_contact", "id kind at reached note next_step follow_up_on household_id "
-     "recorded_by_id"),
-    ("contact_workers", "cases_contact_workers", "id contact_id user_id"),
-    ("contact_persons", "cases_contact_persons", "id contact_id person_id"),
-    ("safetywarning", "cases_safetywarning", "id incident incident_on description advice advice_note "
-     "active_from active_until end_reason household_id recorded_by_id"),
-    ("followupdecision", "cases_followupdecision", "id kind next_kind next_part_of_day revisit_on note "
-     "decided_at decided_by_id household_id"),
-    ("consentdecision", "cases_consentdecision", "id purpose categories decision legal_basis basis_text "
-     "obtained information_given decided_by valid_until recorded_at person_id recipient_id recorded_by_id"),
-    ("accessevent", "cases_accessevent", "id at action object_type object_id origin household_id team_id "
-     "user_id basis persons result role reason"),
+ContactWorker = Contact.workers.through
+ContactPerson = Contact.persons.through
+# The case tables, in the order of the summary. Their columns come from the models (CopyTable).
+CASE_MODELS = [
+    Household, Person, Referral, ReferralDecision, Task, NetworkMember, Plan, Goal, Action, Assessment,
+    Score, Contact, ContactWorker, ContactPerson, SafetyWarning, FollowUpDecision, ConsentDecision,
+    AccessEvent,
 ]  # fmt: skip
-UUID_TABLES = {"cases_household", "cases_person", "cases_referral"}
-SERIAL_TABLES = [table for _label, table, _columns in TABLES if table not in UUID_TABLES]
+TABLES = [model._meta.db_table for model in CASE_MODELS]
+# Household, Person and Referral have UUIDs; the others count up from their sequence.
+SERIAL_MODELS = [model for model in CASE_MODELS if isinstance(model._meta.pk, models.AutoField)]
 
 
 class ScaleError(Exception):
@@ -298,7 +299,7 @@ def check_database(*, allow_without_debug: bool) -> None:
             "published password; pass --allow-without-debug only for a database made for the benchmark."
         )
     with connection.cursor() as cursor:
-        for _label, table, _columns in TABLES:
+        for table in TABLES:
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")  # noqa: S608  (fixed names)
             if cursor.fetchone()[0]:
                 raise ScaleError(
@@ -503,10 +504,119 @@ def _bsn(rng: random.Random) -> str:
             return "".join(map(str, digits)) + str(last)
 
 
+class CopyTable:
+    """One case table's rows as COPY text, in the column order of its model.
+
+    The columns are the model's concrete fields (`_meta.concrete_fields`, `field.column`), never a
+    list kept here. The generator passes each row as {column: text}; its first row says which
+    columns it fills, and every later row must fill exactly those. A column it leaves out gets the
+    model's default: the field's `default` (a callable one is called per row), else its
+    `db_default` (the column stays out of the COPY, PostgreSQL fills it), else NULL when the field
+    allows it. A NOT NULL field without a default stops the generation with its name.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self.name = model._meta.db_table
+        self.columns: list[str] = []  # known after the first row
+        self._template = ""
+        self._filled: frozenset[str] = frozenset()
+        self._per_row: list[models.Field] = []
+
+    def line(self, values: dict) -> str:
+        """One row of COPY text; `values` holds text already escaped for COPY (or NULL)."""
+        if not self._template:
+            self._prepare(values)
+        if self._per_row:
+            values = {**values, **{f.column: _copy_text(f, f.get_default()) for f in self._per_row}}
+        if len(values) != len(self._filled) + len(self._per_row):
+            raise self._mismatch(values)
+        try:
+            return self._template.format_map(values)
+        except KeyError:
+            raise self._mismatch(values) from None
+
+    @property
+    def copy_sql(self) -> str:
+        quote = connection.ops.quote_name
+        return f"COPY {quote(self.name)} ({', '.join(map(quote, self.columns))}) FROM STDIN"
+
+    def _prepare(self, values: dict) -> None:
+        fields = self.model._meta.concrete_fields
+        unknown = set(values) - {f.column for f in fields}
+        if unknown:
+            raise ScaleError(f"{self.name} has no column {', '.join(sorted(unknown))}: see bench/scale.py.")
+        parts = []
+        for f in fields:
+            if f.column in values:
+                parts.append(f"{{{f.column}}}")
+            elif f.has_default() and callable(f.default):
+                self._per_row.append(f)
+                parts.append(f"{{{f.column}}}")
+            elif f.has_default():
+                parts.append(_copy_text(f, f.get_default()).replace("{", "{{").replace("}", "}}"))
+            elif f.db_default is not NOT_PROVIDED:
+                continue
+            elif f.null:
+                parts.append(NULL)
+            else:
+                raise ScaleError(
+                    f"{self.model._meta.label}.{f.name} (column {self.name}.{f.column}) is NOT NULL without "
+                    f"a default, and bench/scale.py does not fill it: give it a value there."
+                )
+            self.columns.append(f.column)
+        self._filled = frozenset(values)
+        self._template = "\t".join(parts) + "\n"
+
+    def _mismatch(self, values: dict) -> ScaleError:
+        given = set(values) - {f.column for f in self._per_row}
+        missing, extra = sorted(self._filled - given), sorted(given - self._filled)
+        return ScaleError(
+            f"A row of {self.name} differs from the first one: missing {missing or 'nothing'}, "
+            f"unknown {extra or 'nothing'}."
+        )
+
+
+def _copy_text(f: models.Field, value) -> str:
+    """A field's default as COPY text (tab-separated text format, \\N for null)."""
+    if value is None:
+        return NULL
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(f, models.JSONField):
+        value = json.dumps(value, cls=f.encoder)
+    elif isinstance(value, datetime.date | datetime.time):
+        value = value.isoformat()
+    elif not isinstance(value, str | int | float | decimal.Decimal | uuid.UUID):
+        raise ScaleError(
+            f"bench/scale.py cannot write the default {value!r} of {f.model._meta.label}.{f.name}: "
+            "give the field a value there."
+        )
+    text = str(value)
+    for char, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
+        text = text.replace(char, escaped)
+    return text
+
+
+class Rows:
+    """One batch of generated rows: COPY text per table."""
+
+    def __init__(self, tables: dict):
+        self.tables = tables
+        self.lines = defaultdict(list)
+
+    def add(self, model, **values) -> None:
+        self.lines[model].append(self.tables[model].line(values))
+
+    def texts(self) -> dict[CopyTable, str]:
+        return {self.tables[model]: "".join(lines) for model, lines in self.lines.items()}
+
+
 class Generator:
     """Rows of every case table, batch by batch, as COPY text (tab-separated, \\N for null)."""
 
     def __init__(self, *, teams, households, seed, instrument_id, domain_ids, start_ids):
+        self.tables = {model: CopyTable(model) for model in CASE_MODELS}
         self.teams = teams
         self.households = households
         self.rng = random.Random(seed)  # noqa: S311  (repeatable invented data, not secrets)
@@ -520,13 +630,14 @@ class Generator:
         self.first_ord = self.today_ord - YEARS * 365
         base = datetime.date(1925, 1, 1).toordinal()
         self.base = base
-        amsterdam = zoneinfo.ZoneInfo("Europe/Amsterdam")
+        self.zone = timezone.get_default_timezone()
         self.dates, self.offsets = [], []
         for ordinal in range(base, self.today_ord + 800):
             day = datetime.date.fromordinal(ordinal)
             self.dates.append(day.isoformat())
-            noon = datetime.datetime.combine(day, datetime.time(12), tzinfo=amsterdam)
-            self.offsets.append("+02" if noon.utcoffset() == datetime.timedelta(hours=2) else "+01")
+            noon = datetime.datetime.combine(day, datetime.time(12), tzinfo=self.zone)
+            self.offsets.append(noon.strftime("%:z"))
+        self.deadlines = {}
         self.minutes = [f"{m // 60:02d}:{m % 60:02d}:00" for m in range(24 * 60)]
         self.prefix = {
             name: _uuid_prefix(self.rng) for name in ("household", "person", "referral", "submission")
@@ -544,15 +655,29 @@ class Generator:
         return self.dates[ordinal - self.base]
 
     def ts(self, ordinal: int, minute: int) -> str:
-        """A moment on a day, Amsterdam time; never later than now (forms refuse future times)."""
+        """A moment on a day in TIME_ZONE; never later than now (forms refuse future times)."""
         if ordinal >= self.today_ord:
             ordinal, minute = self.today_ord, min(minute, self.now_minute)
         i = ordinal - self.base
         return f"{self.dates[i]} {self.minutes[minute]}{self.offsets[i]}"
 
-    def new_id(self, table: str) -> int:
-        value = self.next_id[table]
-        self.next_id[table] = value + 1
+    def first_contact_deadline(self, ordinal: int, urgency: str) -> str:
+        """The deadline of a signal received that day (a moment of `ts`), by the product's rule.
+
+        The rule counts working days from the day of receipt, so one call per day and urgency.
+        """
+        ordinal = min(ordinal, self.today_ord)
+        key = (ordinal, urgency)
+        if key not in self.deadlines:
+            received = datetime.datetime.combine(
+                datetime.date.fromordinal(ordinal), datetime.time(12), tzinfo=self.zone
+            )
+            self.deadlines[key] = first_contact_due(received, urgency).isoformat()
+        return self.deadlines[key]
+
+    def new_id(self, model) -> int:
+        value = self.next_id[model]
+        self.next_id[model] = value + 1
         return value
 
     def reference(self, n: int) -> str:
@@ -564,17 +689,48 @@ class Generator:
         return f"WT-{''.join(chars[:4])}-{''.join(chars[4:])}"
 
     def batches(self):
-        """Yield {table: text} per BATCH households."""
+        """Yield ({CopyTable: text}, households done) per BATCH households."""
         referral_counter = [0]
         while self.household_index < self.households:
-            out = defaultdict(list)
+            rows = Rows(self.tables)
             end = min(self.households, self.household_index + BATCH)
             for index in range(self.household_index, end):
-                self._household(index, out, referral_counter)
+                self._household(index, rows.add, referral_counter)
             self.household_index = end
-            yield {table: "".join(lines) for table, lines in out.items()}, end
+            yield rows.texts(), end
 
-    def _household(self, index: int, out, referral_counter) -> None:  # noqa: C901  (one story per household)
+    def _decision(
+        self,
+        add,
+        referral_id,
+        kind,
+        at,
+        by,
+        reason,
+        reason_code="",
+        *,
+        assigned_to_id=NULL,
+        forwarded_to_id=NULL,
+        household_id=NULL,
+        merged_into_id=NULL,
+    ) -> None:
+        """A triage decision on a signal; only the link its kind needs is set."""
+        add(
+            ReferralDecision,
+            id=self.new_id(ReferralDecision),
+            kind=kind,
+            decided_at=at,
+            reason_code=reason_code,
+            reason=reason,
+            assigned_to_id=assigned_to_id,
+            decided_by_id=by,
+            forwarded_to_id=forwarded_to_id,
+            household_id=household_id,
+            merged_into_id=merged_into_id,
+            referral_id=referral_id,
+        )
+
+    def _household(self, index: int, add, referral_counter) -> None:  # noqa: C901  (one story per household)
         rng = self.rng
         r = rng.random
         choice = rng.choice
@@ -597,11 +753,29 @@ class Generator:
         handed_over = choice(team.partners) if end_result == "handed_over" else NULL
         record_class = choice(("wmo", "wmo", "wmo", "wmo", "youth_care", "youth_care", "wmo_provision"))
         family_name = f"{prefix} {last_name}".strip()
-        out["cases_household"].append(
-            f"{hid}\tFamilie {family_name}\t{street}\t{number}\t{addition}\t{postcode}\t{team.city}\t"
-            f"{wijk}\t{buurt}\t{AREA_CODES_YEAR}\t{'open' if is_open else 'closed'}\t"
-            f"{self.ts(created, 540 + int(r() * 480))}\t{NULL if is_open else self.date(closed)}\t{lead}\t"
-            f"{team.municipality_id}\t{team.id}\t{end_result}\t{handed_over}\tf\t{NULL}\t{record_class}\n"
+        add(
+            Household,
+            id=hid,
+            name=f"Familie {family_name}",
+            street=street,
+            house_number=number,
+            house_number_addition=addition,
+            postcode=postcode,
+            city=team.city,
+            wijk_code=wijk,
+            buurt_code=buurt,
+            area_codes_year=AREA_CODES_YEAR,
+            status="open" if is_open else "closed",
+            created_at=self.ts(created, 540 + int(r() * 480)),
+            closed_on=NULL if is_open else self.date(closed),
+            lead_worker_id=lead,
+            municipality_id=team.municipality_id,
+            team_id=team.id,
+            end_result=end_result,
+            handed_over_to_id=handed_over,
+            legal_hold="f",
+            pseudonymised_on=NULL,
+            record_class=record_class,
         )
 
         # Members: a main resident, maybe a partner, children.
@@ -628,8 +802,16 @@ class Generator:
                 (prefix, last_name) if relation != "partner" or r() < 0.5 else choice(self.last_names)
             )
             persons.append((pid, first, own_prefix, own_last, born, bsn))
-            out["cases_person"].append(
-                f"{pid}\t{first}\t{own_prefix}\t{own_last}\t{self.date(born)}\t{bsn}\t{relation}\t{hid}\n"
+            add(
+                Person,
+                id=pid,
+                first_name=first,
+                last_name_prefix=own_prefix,
+                last_name=own_last,
+                birth_date=self.date(born),
+                bsn=bsn,
+                relation=relation,
+                household_id=hid,
             )
         main = persons[0]
 
@@ -661,7 +843,6 @@ class Generator:
             else:
                 status = "assigned" if r() < 0.7 else "closed"
             urgency = choice(("normal",) * 16 + ("urgent",) * 3 + ("crisis",))
-            due = day + {"normal": 7, "urgent": 2, "crisis": 0}[urgency]
             sender_org = choice(team.partners) if r() < 0.85 else None
             if sender_org is None:
                 channel = choice(("self_referral", "own_observation", "phone"))
@@ -681,15 +862,44 @@ class Generator:
             forwarded = choice(team.partners) if status == "forwarded" else None
             merged = first_rid if status == "merged" else None
             known_view = "Moeder wil vooral rust en overzicht." if linked and r() < 0.3 else ""
-            out["cases_referral"].append(
-                f"{rid}\t{self.reference(n)}\t{self.prefix['submission']}{n:012x}\t{status}\t{sender[0]}\t"
-                f"{sender[1]}\t{sender[2]}\t{channel}\t{received}\t{choice(CONCERNS)}\t{choice(REQUESTS)}\t"
-                f"{choice(PRIOR)}\tconfidential\t{urgency}\t{'t' if r() < 0.1 else 'f'}\t{main[1]}\t"
-                f"{main[2]}\t"
-                f"{main[3]}\t{self.date(main[4]) if r() < 0.5 else NULL}\t{main[5] if r() < 0.3 else ''}\t"
-                f"{street}\t{number}\t{addition}\t{postcode}\t{team.city}\t{known_view}\t\t{self.date(due)}\t"
-                f"{assigned or NULL}\t{forwarded or NULL}\t{hid if linked else NULL}\t{merged or NULL}\t"
-                f"{team.municipality_id}\t{sender_org or NULL}\t{submitted_by}\t{team.id}\n"
+            add(
+                Referral,
+                id=rid,
+                reference=self.reference(n),
+                submission_id=f"{self.prefix['submission']}{n:012x}",
+                status=status,
+                sender_name=sender[0],
+                sender_phone=sender[1],
+                sender_email=sender[2],
+                channel=channel,
+                received_at=received,
+                concern=choice(CONCERNS),
+                request=choice(REQUESTS),
+                prior_information=choice(PRIOR),
+                prior_information_confidentiality="confidential",
+                urgency=urgency,
+                warm_handover="t" if r() < 0.1 else "f",
+                subject_first_name=main[1],
+                subject_last_name_prefix=main[2],
+                subject_last_name=main[3],
+                subject_birth_date=self.date(main[4]) if r() < 0.5 else NULL,
+                subject_bsn=main[5] if r() < 0.3 else "",
+                street=street,
+                house_number=number,
+                house_number_addition=addition,
+                postcode=postcode,
+                city=team.city,
+                household_view=known_view,
+                professional_judgement="",
+                first_contact_due=self.first_contact_deadline(day, urgency),
+                assigned_to_id=assigned or NULL,
+                forwarded_to_id=forwarded or NULL,
+                household_id=hid if linked else NULL,
+                merged_into_id=merged or NULL,
+                municipality_id=team.municipality_id,
+                sender_organisation_id=sender_org or NULL,
+                submitted_by_id=submitted_by,
+                team_id=team.id,
             )
             first_rid = first_rid or rid
             if status == "received":
@@ -697,68 +907,67 @@ class Generator:
             coordinator = choice(team.coordinators)
             decided_day = min(self.today_ord, day + int(r() * 3))
             decided = self.ts(decided_day, minute)
-            decisions = out["cases_referraldecision"]
+            decision = functools.partial(self._decision, add, rid)
             if linked:
-                decisions.append(
-                    f"{self.new_id('cases_referraldecision')}\taccept\t{decided}\t\t"
-                    "Bekend gezin van het team\t"
-                    f"{NULL}\t{coordinator}\t{NULL}\t{hid}\t{NULL}\t{rid}\n"
-                )
+                decision("accept", decided, coordinator, "Bekend gezin van het team", household_id=hid)
             if assigned:
-                decisions.append(
-                    f"{self.new_id('cases_referraldecision')}\tassign\t{decided}\t\t\t{assigned}\t"
-                    f"{coordinator}\t"
-                    f"{NULL}\t{NULL}\t{NULL}\t{rid}\n"
-                )
+                decision("assign", decided, coordinator, "", assigned_to_id=assigned)
             if status == "closed":
                 closed_day = max(decided_day, min(end, decided_day + 10 + int(r() * 120)))
-                decisions.append(
-                    f"{self.new_id('cases_referraldecision')}\tclose\t{self.ts(closed_day, minute)}\t"
-                    f"{end_result or choice(END_RESULTS)}\tAfgerond met het gezin.\t{NULL}\t{lead}\t{NULL}\t"
-                    f"{NULL}\t{NULL}\t{rid}\n"
+                closed_at = self.ts(closed_day, minute)
+                decision(
+                    "close", closed_at, lead, "Afgerond met het gezin.", end_result or choice(END_RESULTS)
                 )
             elif status == "declined":
-                decisions.append(
-                    f"{self.new_id('cases_referraldecision')}\tdecline\t{decided}\t"
-                    f"{choice(DECLINE_REASONS)}\t"
-                    f"Besproken in de triage.\t{NULL}\t{coordinator}\t{NULL}\t{NULL}\t{NULL}\t{rid}\n"
-                )
+                decision("decline", decided, coordinator, "Besproken in de triage.", choice(DECLINE_REASONS))
             elif status == "forwarded":
-                decisions.append(
-                    f"{self.new_id('cases_referraldecision')}\tforward\t{decided}\t\t"
-                    "Past beter bij de partner.\t"
-                    f"{NULL}\t{coordinator}\t{forwarded}\t{NULL}\t{NULL}\t{rid}\n"
+                decision(
+                    "forward", decided, coordinator, "Past beter bij de partner.", forwarded_to_id=forwarded
                 )
             elif status == "merged":
-                decisions.append(
-                    f"{self.new_id('cases_referraldecision')}\tmerge\t{decided}\t\t"
-                    "Zelfde zorg als eerder gemeld.\t"
-                    f"{NULL}\t{coordinator}\t{NULL}\t{NULL}\t{merged}\t{rid}\n"
+                decision(
+                    "merge", decided, coordinator, "Zelfde zorg als eerder gemeld.", merged_into_id=merged
                 )
         if is_open and r() < 0.02:
-            out["cases_task"].append(
-                f"{self.new_id('cases_task')}\tmatch_check\topen\t{self.ts(end - int(r() * 20), 600)}\t"
-                f"{NULL}\t\t"
-                f"{NULL}\t{hid}\t{first_rid}\n"
+            add(
+                Task,
+                id=self.new_id(Task),
+                kind="match_check",
+                status="open",
+                created_at=self.ts(end - int(r() * 20), 600),
+                done_at=NULL,
+                done_note="",
+                done_by_id=NULL,
+                household_id=hid,
+                referral_id=first_rid,
             )
 
         # The informal network.
         network = []
         for _ in range(choice((0, 0, 1, 1, 1, 2))):
             name, kind, involvement = choice(NETWORK)
-            nid = self.new_id("cases_networkmember")
+            nid = self.new_id(NetworkMember)
             network.append(nid)
             organisation = choice(team.partners) if kind == "professional" else NULL
-            out["cases_networkmember"].append(
-                f"{nid}\t{name}\t{kind}\t{involvement}\t06-{10000000 + int(r() * 89999999)}\t\t"
-                f"{'t' if r() < 0.85 else 'f'}\t{'t' if is_open else 'f'}\t{hid}\t{organisation}\n"
+            add(
+                NetworkMember,
+                id=nid,
+                name=name,
+                kind=kind,
+                involvement=involvement,
+                phone=f"06-{10000000 + int(r() * 89999999)}",
+                email="",
+                family_agrees="t" if r() < 0.85 else "f",
+                active="t" if is_open else "f",
+                household_id=hid,
+                organisation_id=organisation,
             )
 
         # Plans: one current version for an open household, evaluated versions before it.
         if is_open or r() < 0.75:
             versions = 1 + min(3, (end - created) // 180)
             for version in range(1, versions + 1):
-                plan_id = self.new_id("cases_plan")
+                plan_id = self.new_id(Plan)
                 start = created + (version - 1) * 180
                 current = is_open and version == versions
                 if current:
@@ -768,20 +977,37 @@ class Generator:
                     stop = min(end, start + 180)
                     evaluation = self.date(stop)
                     evaluated = self.ts(stop, 600 + int(r() * 300))
-                out["cases_plan"].append(
-                    f"{plan_id}\t{version}\t{'current' if current else 'evaluated'}\t1\t"
-                    f"{choice(FAMILY_VIEWS)}\t"
-                    f"{choice(STRENGTHS)}\t{choice(WORRIES)}\t\t\t{evaluation}\tnot_requested\t\t"
-                    f"{self.ts(start, 600)}\t{evaluated}\t"
-                    f"{'' if current else 'Een deel van de doelen is gehaald.'}\t{hid}\n"
+                add(
+                    Plan,
+                    id=plan_id,
+                    number=version,
+                    status="current" if current else "evaluated",
+                    lock_version=1,
+                    family_view=choice(FAMILY_VIEWS),
+                    strengths=choice(STRENGTHS),
+                    worries=choice(WORRIES),
+                    earlier_help="",
+                    safety_plan="",
+                    evaluation_date=evaluation,
+                    approval="not_requested",
+                    approval_comment="",
+                    created_at=self.ts(start, 600),
+                    evaluated_at=evaluated,
+                    evaluation_note="" if current else "Een deel van de doelen is gehaald.",
+                    household_id=hid,
                 )
                 first_domain = int(r() * 13)
                 for g in range(1 + int(r() * 3)):
-                    goal_id = self.new_id("cases_goal")
+                    goal_id = self.new_id(Goal)
                     domain = (first_domain + g * 5) % 13
                     achieved = "t" if not current and r() < 0.5 else "f"
-                    out["cases_goal"].append(
-                        f"{goal_id}\t{GOAL_WORDS[domain]}\t{achieved}\t{self.domain_ids[domain]}\t{plan_id}\n"
+                    add(
+                        Goal,
+                        id=goal_id,
+                        family_words=GOAL_WORDS[domain],
+                        achieved=achieved,
+                        domain_id=self.domain_ids[domain],
+                        plan_id=plan_id,
                     )
                     for _ in range(1 + int(r() * 2)):
                         who = choice(("worker", "family", "family", "network", "partner"))
@@ -800,80 +1026,127 @@ class Generator:
                         else:
                             status = "done" if r() < 0.8 else "dropped"
                             due = self.date(start + int(r() * 150))
-                        out["cases_action"].append(
-                            f"{self.new_id('cases_action')}\t{choice(ACTIONS)}\t{who}\t{due}\t{status}\t"
-                            f"{organisation}\t{person}\t{worker}\t{NULL}\t{goal_id}\t{member}\t{plan_id}\n"
+                        add(
+                            Action,
+                            id=self.new_id(Action),
+                            what=choice(ACTIONS),
+                            who=who,
+                            due_date=due,
+                            status=status,
+                            organisation_id=organisation,
+                            person_id=person,
+                            worker_id=worker,
+                            review_id=NULL,
+                            goal_id=goal_id,
+                            network_member_id=member,
+                            plan_id=plan_id,
                         )
 
         # Self-sufficiency (ZRM): a quarter of the households, the main resident, 1-3 times.
         if r() < 0.25:
             base_scores = [1 + int(r() * 4) for _ in range(13)]
             for a in range(1 + int(r() * 3)):
-                aid = self.new_id("cases_assessment")
+                aid = self.new_id(Assessment)
                 on = min(self.today_ord, created + 14 + a * 90)
-                out["cases_assessment"].append(
-                    f"{aid}\t{self.date(on)}\t{lead}\t{main[0]}\t{self.instrument_id}\n"
+                add(
+                    Assessment,
+                    id=aid,
+                    assessed_on=self.date(on),
+                    assessed_by_id=lead,
+                    person_id=main[0],
+                    instrument_id=self.instrument_id,
                 )
-                scores = out["cases_score"]
                 for d in range(13):
                     score = min(5, base_scores[d] + (a if r() < 0.5 else 0))
-                    scores.append(f"{self.new_id('cases_score')}\t{score}\t\t{aid}\t{self.domain_ids[d]}\n")
+                    add(
+                        Score,
+                        id=self.new_id(Score),
+                        score=score,
+                        note="",
+                        assessment_id=aid,
+                        domain_id=self.domain_ids[d],
+                    )
 
         # Contacts: about ten, outreach attempts and conversations, morning to evening.
         k = 3 + int(r() * 15)
         times = sorted(created + int(r() * max(1, end - created)) for _ in range(k))
         for c, day in enumerate(times):
-            cid = self.new_id("cases_contact")
+            cid = self.new_id(Contact)
             kind = choice(CONTACT_KINDS)
             reached = r() < REACH[kind]
             by = lead if r() < 0.8 else choice(team.workers)
             last = is_open and c == k - 1
-            out["cases_contact"].append(
-                f"{cid}\t{kind}\t{self.ts(day, choice(HOURS) * 60 + int(r() * 60))}\t"
-                f"{'t' if reached else 'f'}\t"
-                f"{choice(CONTACT_NOTES[reached])}\t{choice(NEXT_STEPS) if last else ''}\t"
-                f"{self.date(day + 3 + int(r() * 14)) if last else NULL}\t{hid}\t{by}\n"
+            add(
+                Contact,
+                id=cid,
+                kind=kind,
+                at=self.ts(day, choice(HOURS) * 60 + int(r() * 60)),
+                reached="t" if reached else "f",
+                note=choice(CONTACT_NOTES[reached]),
+                next_step=choice(NEXT_STEPS) if last else "",
+                follow_up_on=self.date(day + 3 + int(r() * 14)) if last else NULL,
+                household_id=hid,
+                recorded_by_id=by,
             )
-            out["cases_contact_workers"].append(f"{self.new_id('cases_contact_workers')}\t{cid}\t{by}\n")
+            add(ContactWorker, id=self.new_id(ContactWorker), contact_id=cid, user_id=by)
             if r() < 0.15:
                 other = choice(team.workers)
                 if other != by:
-                    out["cases_contact_workers"].append(
-                        f"{self.new_id('cases_contact_workers')}\t{cid}\t{other}\n"
-                    )
+                    add(ContactWorker, id=self.new_id(ContactWorker), contact_id=cid, user_id=other)
             if reached and kind not in ("administrative", "letter", "card_left"):
-                out["cases_contact_persons"].append(
-                    f"{self.new_id('cases_contact_persons')}\t{cid}\t{main[0]}\n"
-                )
+                add(ContactPerson, id=self.new_id(ContactPerson), contact_id=cid, person_id=main[0])
                 if len(persons) > 1 and r() < 0.3:
-                    out["cases_contact_persons"].append(
-                        f"{self.new_id('cases_contact_persons')}\t{cid}\t{persons[1][0]}\n"
-                    )
+                    add(ContactPerson, id=self.new_id(ContactPerson), contact_id=cid, person_id=persons[1][0])
 
         if r() < 0.03:
             incident, description, advice = choice(WARNINGS)
             on = created + int(r() * max(1, end - created))
             until, reason = (NULL, "") if is_open else (self.date(end), "Dossier gesloten.")
-            out["cases_safetywarning"].append(
-                f"{self.new_id('cases_safetywarning')}\t{incident}\t{self.date(on)}\t{description}\t"
-                f"{advice}\t\t"
-                f"{self.date(on)}\t{until}\t{reason}\t{hid}\t{lead}\n"
+            add(
+                SafetyWarning,
+                id=self.new_id(SafetyWarning),
+                incident=incident,
+                incident_on=self.date(on),
+                description=description,
+                advice=advice,
+                advice_note="",
+                active_from=self.date(on),
+                active_until=until,
+                end_reason=reason,
+                household_id=hid,
+                recorded_by_id=lead,
             )
         if is_open and r() < 0.01:
-            out["cases_followupdecision"].append(
-                f"{self.new_id('cases_followupdecision')}\ttry_again\thome_visit\tevening\t"
-                f"{self.date(self.today_ord + 14 + int(r() * 40))}\tNog eens 's avonds proberen.\t"
-                f"{self.ts(self.today_ord - int(r() * 10), 660)}\t{choice(team.coordinators)}\t{hid}\n"
+            add(
+                FollowUpDecision,
+                id=self.new_id(FollowUpDecision),
+                kind="try_again",
+                next_kind="home_visit",
+                next_part_of_day="evening",
+                revisit_on=self.date(self.today_ord + 14 + int(r() * 40)),
+                note="Nog eens 's avonds proberen.",
+                decided_at=self.ts(self.today_ord - int(r() * 10), 660),
+                decided_by_id=choice(team.coordinators),
+                household_id=hid,
             )
         if r() < 0.1:
             given = r() < 0.85
-            out["cases_consentdecision"].append(
-                f"{self.new_id('cases_consentdecision')}\t{choice(('feedback', 'coordination'))}\t"
-                f'["contact", "situation"]\t{"given" if given else "refused"}\tconsent\t\t'
-                f"{'verbal' if r() < 0.7 else 'written'}\t"
-                "Uitgelegd wat er gedeeld wordt, met wie en waarom.\t"
-                f'["{main[0]}"]\t{NULL}\t{self.ts(created + 7, 660)}\t{main[0]}\t'
-                f"{choice(team.partners)}\t{lead}\n"
+            add(
+                ConsentDecision,
+                id=self.new_id(ConsentDecision),
+                purpose=choice(("feedback", "coordination")),
+                categories='["contact", "situation"]',
+                decision="given" if given else "refused",
+                legal_basis="consent",
+                basis_text="",
+                obtained="verbal" if r() < 0.7 else "written",
+                information_given="Uitgelegd wat er gedeeld wordt, met wie en waarom.",
+                decided_by=f'["{main[0]}"]',
+                valid_until=NULL,
+                recorded_at=self.ts(created + 7, 660),
+                person_id=main[0],
+                recipient_id=choice(team.partners),
+                recorded_by_id=lead,
             )
 
         # The access log: who opened the record, mostly the lead worker.
@@ -887,12 +1160,22 @@ class Generator:
                 user, role, basis = choice(team.workers), "worker", "team_position"
             day = created + int(r() * max(1, end - created))
             action = "view" if r() < 0.95 else choice(("print", "export"))
-            out["cases_accessevent"].append(
-                f"{self.new_id('cases_accessevent')}\t{self.ts(day, 480 + int(r() * 660))}\t{action}\t"
-                "household\t"
-                f"{hid}\t10.{team.number}.{int(r() * 255)}.{1 + int(r() * 250)}\t{hid}\t{team.id}\t"
-                f"{user}\t{basis}\t"
-                f"[{member_ids}]\tallowed\t{role}\t\n"
+            add(
+                AccessEvent,
+                id=self.new_id(AccessEvent),
+                at=self.ts(day, 480 + int(r() * 660)),
+                action=action,
+                object_type="household",
+                object_id=hid,
+                origin=f"10.{team.number}.{int(r() * 255)}.{1 + int(r() * 250)}",
+                household_id=hid,
+                team_id=team.id,
+                user_id=user,
+                basis=basis,
+                persons=f"[{member_ids}]",
+                result="allowed",
+                role=role,
+                reason="",
             )
 
 
@@ -951,8 +1234,6 @@ def _foreign_keys(cursor, tables) -> list[tuple[str, str, str]]:
 def generate(*, households: int, n_teams: int, seed: int, password: str, write) -> dict:
     """Fill the empty case record (see the module docstring). Returns rows per table."""
     quote = connection.ops.quote_name
-    tables = [table for _label, table, _columns in TABLES]
-    columns = {table: ", ".join(map(quote, cols.split())) for _label, table, cols in TABLES}
     progress = Progress(write)
     rng = random.Random(seed + 1)  # noqa: S311  (repeatable invented data, not secrets)
     with transaction.atomic():
@@ -969,15 +1250,15 @@ def generate(*, households: int, n_teams: int, seed: int, password: str, write) 
             cursor.execute("SET LOCAL synchronous_commit = off")
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             start_ids = {}
-            for table in SERIAL_TABLES:
-                cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {quote(table)}")  # noqa: S608
-                start_ids[table] = cursor.fetchone()[0]
+            for model in SERIAL_MODELS:
+                cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {quote(model._meta.db_table)}")  # noqa: S608
+                start_ids[model] = cursor.fetchone()[0]
             started = time.monotonic()
             # The reference rows' deferred foreign-key checks must run before their tables' triggers
             # can change (dropping a foreign key alters the referenced table too).
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            indexes = _secondary_indexes(cursor, tables)
-            foreign_keys = _foreign_keys(cursor, tables)
+            indexes = _secondary_indexes(cursor, TABLES)
+            foreign_keys = _foreign_keys(cursor, TABLES)
             for table, name, _definition in foreign_keys:
                 cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
             for name, _definition in indexes:
@@ -992,7 +1273,7 @@ def generate(*, households: int, n_teams: int, seed: int, password: str, write) 
                 domain_ids=domain_ids,
                 start_ids=start_ids,
             )
-            _stream(cursor, generator, columns, progress, households)
+            _stream(cursor, generator, progress, households)
 
             started = time.monotonic()
             for _name, definition in indexes:
@@ -1003,17 +1284,17 @@ def generate(*, households: int, n_teams: int, seed: int, password: str, write) 
                 cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
             progress.step(f"restored and validated {len(foreign_keys)} foreign keys", started)
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's default again
-            for table in SERIAL_TABLES:
+            for table in (model._meta.db_table for model in SERIAL_MODELS):
                 highest = f"SELECT GREATEST(MAX(id), 1) FROM {quote(table)}"  # noqa: S608  (fixed names)
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'id'), ({highest}))", [table])
             started = time.monotonic()
-            cursor.execute(f"ANALYZE {', '.join(quote(t) for t in tables)}")
+            cursor.execute(f"ANALYZE {', '.join(quote(t) for t in TABLES)}")
             progress.step("analysed", started)
     write(f"  total: {time.monotonic() - progress.started:.1f} s{progress.cpu()}")
     return dict(progress.rows)
 
 
-def _stream(cursor, generator, columns, progress, households) -> None:
+def _stream(cursor, generator, progress, households) -> None:
     """Generate in a thread; COPY each finished batch while the next one is generated."""
     batches: queue.Queue = queue.Queue(maxsize=2)
     failure = []
@@ -1034,8 +1315,8 @@ def _stream(cursor, generator, columns, progress, households) -> None:
         texts, done = item
         for table, text in texts.items():
             buffer = io.BytesIO(text.encode())
-            cursor.copy_expert(f"COPY {table} ({columns[table]}) FROM STDIN", buffer, 1 << 20)
-            progress.rows[table] += text.count("\n")
+            cursor.copy_expert(table.copy_sql, buffer, 1 << 20)
+            progress.rows[table.name] += text.count("\n")
         elapsed = time.monotonic() - started
         progress.write(f"  households {done:,}/{households:,} ({done / elapsed:,.0f}/s){progress.cpu()}")
     worker.join()
@@ -1043,7 +1324,7 @@ def _stream(cursor, generator, columns, progress, households) -> None:
         raise failure[0]
     elapsed = time.monotonic() - started
     progress.write(f"  generated and copied in {elapsed:.1f} s:")
-    for _label, table, _columns in TABLES:
+    for table in TABLES:
         rows = progress.rows.get(table, 0)
         progress.write(
             f"    {table:<24} {rows:>11,} rows  {rows / max(elapsed, 0.001):>10,.0f} rows/s overall"

@@ -1,12 +1,13 @@
 """Fill an empty PostgreSQL database with generated Dutch case data for benchmarks.
 
-See cases/scale.py for what is generated, why it may bypass the history guard (COPY, no history
-rows) and the checks that keep it away from real data.
+See bench/scale.py for what is generated, why it may bypass the history guard (COPY, no history
+rows) and the checks that keep it away from real data. A command of the bench app: it exists
+under the benchmark settings only (`manage.py generate_scale --settings bench.settings ...`).
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases import scale
+from bench import scale
 
 
 class Command(BaseCommand):
@@ -46,16 +47,18 @@ class Command(BaseCommand):
             raise CommandError("--teams must be between 1 and 99.")
         try:
             scale.check_database(allow_without_debug=options["allow_without_debug"])
+            self.stdout.write(
+                f"Generating {households:,} households in {teams} teams (seed {options['seed']}):"
+            )
+            rows = scale.generate(
+                households=households,
+                n_teams=teams,
+                seed=options["seed"],
+                password=options["password"],
+                write=self.stdout.write,
+            )
         except scale.ScaleError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"Generating {households:,} households in {teams} teams (seed {options['seed']}):")
-        rows = scale.generate(
-            households=households,
-            n_teams=teams,
-            seed=options["seed"],
-            password=options["password"],
-            write=self.stdout.write,
-        )
         total = sum(rows.values())
         self.stdout.write(self.style.SUCCESS(f"Done: {total:,} rows of case data."))
         self.stdout.write(
