@@ -74,6 +74,8 @@ def seed_plans(team: Team, organisations: dict, *, seed: int) -> None:
     partners = [org for org in organisations.values() if org.is_partner]
     households = Household.objects.filter(team=team).select_related("lead_worker").prefetch_related("members")
     for number, household in enumerate(households):
+        if household.status != Household.Status.OPEN:
+            continue  # closed before anyone made a plan: nothing of it changes until reopened
         by = household.lead_worker or coordinator
         members = list(household.members.all())
         network = _network(household, by, rng, number)

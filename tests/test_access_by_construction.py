@@ -1,0 +1,336 @@
+"""Access by construction: every view says what it does with case data, and every page that
+shows case data leaves exactly one access-log row (cases/gateway.py, teams/policy.py).
+
+Both tests walk the URL resolver, so a new view is covered the day it is added: without a
+declaration it fails the first test; with `@reads`/`@changes` it is opened as a worker and a
+coordinator of the demo in the second, which counts its log rows.
+"""
+
+import ast
+import io
+import pathlib
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
+
+from cases import gateway
+from cases.models import AccessEvent, AccessRequest, Household, Plan, Referral, Task
+from cases.tests.factories import (
+    ActionFactory,
+    CaseReviewFactory,
+    ConsentDecisionFactory,
+    GoalFactory,
+    NetworkMemberFactory,
+    SafetyWarningFactory,
+    TaskFactory,
+)
+from teams.models import Organisation, User
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+# The project's own apps: their views must declare; allauth's, the admin's and Django's do not.
+OWN_MODULES = ("cases.", "teams.", "mandates.", "wijkteam.")
+
+
+def _views(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            yield from _views(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name, pattern
+
+
+def undeclared(patterns) -> list[str]:
+    """The project's URL patterns whose view declares nothing about case data."""
+    return sorted(
+        str(name)
+        for name, pattern in _views(patterns)
+        if pattern.callback.__module__.startswith(OWN_MODULES) and gateway.declared(pattern.callback) is None
+    )
+
+
+def test_every_view_declares_what_it_does_with_case_data():
+    """@reads, @changes or @no_case_data on every view of the project's own apps."""
+    assert undeclared(get_resolver().url_patterns) == []
+
+
+def test_a_view_without_a_declaration_is_found():
+    """The walk above would catch a new, undeclared view (and leaves declared ones alone)."""
+
+    def new_view(request):  # pragma: no cover - never requested
+        raise AssertionError
+
+    new_view.__module__ = "cases.views.new"
+    declared = gateway.reads("household")(new_view)
+    patterns = [path("new/", new_view, name="new"), path("ok/", declared, name="ok")]
+    assert undeclared(patterns) == ["new"]
+
+
+def _unscoped_roots(tree, roots) -> list[tuple[int, str]]:
+    """`Root.objects` outside Exists/Subquery/Prefetch (which hang from an already scoped query)."""
+    found = []
+
+    def visit(node, inside_correlated):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in CORRELATED:
+            inside_correlated = True
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "objects"
+            and isinstance(node.value, ast.Name)
+            and node.value.id in roots
+            and not inside_correlated
+        ):
+            found.append((node.lineno, node.value.id))
+        for child in ast.iter_child_nodes(node):
+            visit(child, inside_correlated)
+
+    visit(tree, False)
+    return found
+
+
+CORRELATED = {"Exists", "Subquery", "Prefetch"}
+ROOTS = {"Household", "Referral", "Person"}
+
+
+def test_no_view_module_fetches_households_signals_or_people_itself():
+    """The roots of case data come through the gateway, never `Model.objects` in a view (a
+    correlated subquery of an already scoped query excepted): a view that forgot its scope
+    cannot be written without this test seeing it."""
+    offenders = []
+    for module in [*ROOT.glob("cases/views/*.py"), ROOT / "teams/views.py", ROOT / "mandates/views.py"]:
+        for line, name in _unscoped_roots(ast.parse(module.read_text()), ROOTS):
+            offenders.append(f"{module.relative_to(ROOT)}:{line} {name}.objects")
+    assert offenders == []
+
+
+def test_the_scan_sees_an_unscoped_fetch():
+    tree = ast.parse("h = Household.objects.get(pk=pk)\nq = Exists(Referral.objects.filter(x=1))")
+    assert _unscoped_roots(tree, ROOTS) == [(1, "Household")]
+
+
+# --- Every reading page of the demo, as a worker and as a coordinator -------------------------
+
+
+@pytest.fixture(scope="module")
+def _demo_data(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module inside a transaction that is rolled back after it
+    (each test runs in a savepoint of it, as pytest-django's `db` does)."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=[MD5]):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+MD5 = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+@pytest.fixture
+def demo(_demo_data, db):
+    return DemoObjects()
+
+
+class DemoObjects:
+    """One open household of Noord led by worker.noord with one of everything a page shows."""
+
+    def __init__(self):
+        self.worker = User.objects.get(username="worker.noord")
+        self.coordinator = User.objects.get(username="coordinator.noord")
+        plan = (
+            Plan.objects.current()
+            .filter(household__lead_worker=self.worker, household__status=Household.Status.OPEN)
+            .select_related("household")
+            .order_by("household__name")
+            .first()
+        )
+        self.household = household = plan.household
+        self.plan = plan
+        self.person = household.members.first()
+        self.goal = plan.goals.first() or GoalFactory(plan=plan)
+        self.action = plan.actions.first() or ActionFactory(plan=plan, worker=self.worker)
+        self.network_member = household.network.first() or NetworkMemberFactory(household=household)
+        self.review = household.reviews.first() or CaseReviewFactory(household=household)
+        self.warning = household.safety_warnings.first() or SafetyWarningFactory(
+            household=household, recorded_by=self.worker
+        )
+        self.consent = household.consent_decisions().first() or ConsentDecisionFactory(
+            person=self.person,
+            recipient=Organisation.objects.filter(is_partner=True).first(),
+            recorded_by=self.worker,
+        )
+        self.access_request = household.access_requests().first() or AccessRequest.objects.create(
+            person=self.person, due_on="2026-12-31", recorded_by=self.worker
+        )
+        self.task = household.tasks.first() or TaskFactory(household=household)
+        self.referral = Referral.objects.filter(team=household.team, assigned_to=self.worker).first()
+
+    def kwargs(self, name: str, route: str) -> dict:
+        if route.startswith("referrals/<uuid:pk>"):
+            return {"pk": self.referral.pk}
+        if route.startswith("tasks/<int:pk>"):
+            return {"pk": self.task.pk}
+        values = {
+            "pk": self.household.pk,
+            "person_pk": self.person.pk,
+            "number": self.plan.number,
+            "goal_pk": self.goal.pk,
+            "action_pk": self.action.pk,
+            "member_pk": self.network_member.pk,
+            "review_pk": self.review.pk,
+            "line": 0,
+            "warning_pk": self.warning.pk,
+            "decision_pk": self.consent.pk,
+            "request_pk": self.access_request.pk,
+            "user_pk": self.worker.pk,
+        }
+        return {key: value for key, value in values.items() if f":{key}>" in route}
+
+
+def _reading_pages():
+    """(name, route) of every GET-able view declared as reading or changing case data."""
+    pages = []
+    for name, pattern in _views(get_resolver().url_patterns):
+        declaration = gateway.declared(pattern.callback)
+        if declaration and declaration[0] in (gateway.READS, gateway.CHANGES):
+            pages.append((name, str(pattern.pattern)))
+    return sorted(pages)
+
+
+PAGES = _reading_pages()
+# Changing views of no particular household: their form page shows no case data, so no row.
+BLANK_FORMS = {
+    name
+    for name, pattern in _views(get_resolver().url_patterns)
+    if (gateway.declared(pattern.callback) or ("",))[0] == gateway.CHANGES
+    and gateway.declared(pattern.callback)[3] is None
+}
+PARTNER_PAGES = {
+    "cases:partner_referral_send",
+    "cases:partner_referral_list",
+    "cases:partner_referral_status",
+}
+
+
+def test_the_walk_finds_the_reading_pages():
+    names = {name for name, _route in PAGES}
+    assert {"cases:household_detail", "cases:household_list", "cases:person_edit", "cases:plan_edit"} <= names
+    assert "mandates:list" not in names
+
+
+def test_every_reading_page_of_the_demo_writes_one_access_log_row(client, demo):
+    """A worker and a coordinator of the household's team open every page: each answer that
+    shows case data (200) leaves exactly one new row, theirs, allowed; each refusal leaves no
+    allowed row; every page is open to one of them. (One test, one demo load: the failures list
+    names each page that broke the rule.)"""
+    failures = []
+    opened = set()
+    for name, route in PAGES:
+        if name in PARTNER_PAGES:
+            continue  # a partner's own signals: test_a_partner_reading_their_signals_is_logged
+        url = reverse(name, kwargs=demo.kwargs(name, route))
+        for user in (demo.worker, demo.coordinator):
+            client.force_login(user)
+            before = AccessEvent.objects.count()
+            response = client.get(url)
+            new = list(AccessEvent.objects.order_by("at", "id")[before:])
+            allowed = [event for event in new if event.result == AccessEvent.Result.ALLOWED]
+            if response.status_code == 200 and name in BLANK_FORMS:
+                opened.add(name)
+                if new:
+                    failures.append((name, user.username, "a blank form logged as a read"))
+            elif response.status_code == 200:
+                opened.add(name)
+                if len(new) != 1 or (new[0].user, new[0].result) != (user, AccessEvent.Result.ALLOWED):
+                    failures.append((name, user.username, [(e.object_type, e.result) for e in new]))
+                elif route.startswith("households/<uuid:pk>") and new[0].household != demo.household:
+                    failures.append((name, user.username, "the row names another household"))
+            elif allowed:
+                failures.append((name, user.username, response.status_code, "logged as shown"))
+    assert failures == []
+    # POST-only views answer 405 to a GET; the export asks for the password again first.
+    get_pages = {name for name, _route in PAGES if name not in PARTNER_PAGES}
+    closed_to_get = {
+        name
+        for name in get_pages
+        if client.get(reverse(name, kwargs=demo.kwargs(name, dict(PAGES)[name]))).status_code == 405
+    }
+    step_up = get_pages - closed_to_get - opened
+    assert step_up == STEP_UP
+    # With the password given again (allauth's reauthentication), they show data: one row each.
+    demo.worker.set_password(PASSWORD)
+    demo.worker.save()
+    client.force_login(demo.worker)
+    assert client.post(reverse("account_reauthenticate"), {"password": PASSWORD}).status_code == 302
+    for name in sorted(step_up):
+        before = AccessEvent.objects.count()
+        assert client.get(reverse(name, kwargs=demo.kwargs(name, dict(PAGES)[name]))).status_code == 200, name
+        assert AccessEvent.objects.count() == before + 1, name
+
+
+# Pages that ask for the password again first (a redirect until then).
+STEP_UP = {"cases:person_export", "cases:referral_emergency"}
+PASSWORD = "een lang demo wachtwoord 2026"
+
+
+def test_a_partner_reading_their_signals_is_logged(client, demo):
+    partner = User.objects.get(username="partner.school")
+    signal = Referral.objects.filter(sender_organisation=partner.organisation).first()
+    client.force_login(partner)
+    for url in [
+        reverse("cases:partner_referral_list"),
+        reverse("cases:partner_referral_status", args=[signal.reference]),
+    ]:
+        before = AccessEvent.objects.filter(user=partner).count()
+        assert client.get(url).status_code == 200
+        assert AccessEvent.objects.filter(user=partner).count() == before + 1, url
+
+
+def test_the_reading_pages_include_every_page_the_issue_names(demo, client):
+    """The pages found unlogged (issue 13): each now leaves a row for the worker."""
+    client.force_login(demo.worker)
+    h = demo.household.pk
+    urls = [
+        reverse("cases:person_edit", args=[h, demo.person.pk]),
+        reverse("cases:household_edit", args=[h]),
+        reverse("cases:household_close", args=[h]),
+        reverse("cases:plan_edit", args=[h]),
+        reverse("cases:plan_evaluate", args=[h]),
+        reverse("cases:goal_edit", args=[h, demo.goal.pk]),
+        reverse("cases:action_edit", args=[h, demo.action.pk]),
+        reverse("cases:network_edit", args=[h, demo.network_member.pk]),
+        reverse("cases:household_list"),
+    ]
+    for url in urls:
+        before = AccessEvent.objects.filter(user=demo.worker).count()
+        assert client.get(url).status_code == 200, url
+        assert AccessEvent.objects.filter(user=demo.worker).count() == before + 1, url
+    client.force_login(demo.coordinator)
+    for url in [
+        reverse("cases:referral_household_search", args=[demo.referral.pk]) + "?q=Zoekwoordje",
+        reverse("cases:referral_queue"),
+        reverse("cases:user_access_log", args=[demo.worker.pk]),
+    ]:
+        before = AccessEvent.objects.filter(user=demo.coordinator).count()
+        assert client.get(url).status_code == 200, url
+        assert AccessEvent.objects.filter(user=demo.coordinator).count() == before + 1, url
+    search = AccessEvent.objects.filter(object_type="household_search").latest("at")
+    assert search.action == AccessEvent.Action.SEARCH
+    assert "Zoekwoordje" not in str(vars(search))
+
+
+def test_a_task_page_is_fetched_through_the_gateway(demo, client):
+    """Posting to a task of another team's household: 404, and the refusal is logged."""
+    other = Task.objects.exclude(household__team=demo.household.team).first() or TaskFactory()
+    client.force_login(demo.worker)
+    response = client.post(reverse("cases:task_complete", args=[other.pk]), {"note": "x"})
+    assert response.status_code == 404
+    refusal = AccessEvent.objects.get(user=demo.worker, result=AccessEvent.Result.DENIED)
+    assert (refusal.object_type, refusal.object_id) == ("task", str(other.pk))
