@@ -35,28 +35,15 @@ def contact_new(request, pk):
     """Log a contact attempt. From the caseload (htmx) the row shows the result; from the
     household page the timeline updates in place; without JavaScript the page reloads."""
     household = gateway.household(request, pk)
-    from_caseload = request.GET.get("from") == "caseload" or request.POST.get("from") == "caseload"
-    form = ContactForm(
-        request.POST if request.method == "POST" else None,
-        household=household,
-        user=request.user,
-        quick=request.POST.get("quick"),
-    )
+    from_caseload = "caseload" in (request.GET.get("from"), request.POST.get("from"))
     if request.method == "POST" and (done := once.earlier_result(request)):
         # A second tap on the same quick button: the contact was logged by the first.
-        if request.htmx:
-            message = _("Already logged.")
-            if from_caseload:
-                return render(
-                    request, "cases/caseload.html#logged", {"household": household, "message": message}
-                )
-            context = contacts_context(request, household)
-            context["logged"] = message
-            return render(request, "cases/household_detail.html#contacts", context)
-        return done
+        return _logged(request, household, from_caseload, _("Already logged."), done)
+    posted = request.POST if request.method == "POST" else None
+    form = ContactForm(posted, household=household, user=request.user, quick=request.POST.get("quick"))
     if request.method == "POST" and form.is_valid():
         try:
-            contact = once.create_once(
+            contact = once.create(
                 request,
                 lambda: services.contact_log(
                     contact=form.save(commit=False),
@@ -67,24 +54,30 @@ def contact_new(request, pk):
                 ),
                 lambda _contact: household.get_absolute_url(),
             )
+        except once.Repeated:  # the same tap, logged by a request a moment ago
+            return once.earlier_result(request) or redirect(household)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if contact is None:  # the same tap, logged by a request a moment ago
-                return once.earlier_result(request) or redirect(household)
-            message = _("Logged: %(contact)s") % {
-                "contact": f"{contact} · " + (_("reached") if contact.reached else _("not reached"))
-            }
-            if request.htmx and from_caseload:
-                return render(
-                    request, "cases/caseload.html#logged", {"household": household, "message": message}
-                )
-            if request.htmx:
-                context = contacts_context(request, household)
-                context["logged"] = message
-                return render(request, "cases/household_detail.html#contacts", context)
-            messages.success(request, message)
-            return redirect(household)
+            reached = _("reached") if contact.reached else _("not reached")
+            message = _("Logged: %(contact)s") % {"contact": f"{contact} · {reached}"}
+            return _logged(request, household, from_caseload, message, redirect(household))
+    return _contact_form(request, household, form, from_caseload)
+
+
+def _logged(request, household, from_caseload: bool, message: str, without_htmx):
+    """The answer to a logged contact: the caseload's row, the desk's timeline, or a reload."""
+    if request.htmx and from_caseload:
+        return render(request, "cases/caseload.html#logged", {"household": household, "message": message})
+    if request.htmx:
+        context = contacts_context(request, household) | {"logged": message}
+        return render(request, "cases/household_detail.html#contacts", context)
+    messages.success(request, message)
+    return without_htmx
+
+
+def _contact_form(request, household, form, from_caseload: bool):
+    """The form again (first time, or with what was typed and the message at the field)."""
     if from_caseload:
         context = {
             "household": household,
@@ -95,8 +88,7 @@ def contact_new(request, pk):
             "quick_buttons": quick_buttons(),
         }
         return render(request, "cases/caseload.html#quick_form", context)
-    context = contacts_context(request, household, form)
-    context["warnings"] = active_warnings(household)
+    context = contacts_context(request, household, form) | {"warnings": active_warnings(household)}
     if request.htmx:
         return render(request, "cases/household_detail.html#contacts", context)
     return render(request, "cases/contact_form.html", context)
