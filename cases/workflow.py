@@ -6,11 +6,16 @@
         ├──forward──▶ forwarded
         └──merge────▶ merged (into an earlier signal about the same household)
 
-Services call `check()` before every change; nothing else decides what may follow what.
+Services call `check()` before every change; nothing else decides what may follow what. The
+other tables of the case record (plan, approval, household, action, task) are in cases/states.py:
+the models import this module, so it cannot import them.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from wijkteam import statemachine
+from wijkteam.statemachine import Transition
 
 
 class Status(models.TextChoices):
@@ -35,25 +40,45 @@ class Decision(models.TextChoices):
     CLOSE = "close", _("Closed")
 
 
-RESULT = {
-    Decision.ACCEPT: Status.ACCEPTED,
-    Decision.ASSIGN: Status.ASSIGNED,
-    Decision.REASSIGN: Status.ASSIGNED,
-    Decision.DECLINE: Status.DECLINED,
-    Decision.FORWARD: Status.FORWARDED,
-    Decision.MERGE: Status.MERGED,
-    Decision.CLOSE: Status.CLOSED,
-}
+class TransitionError(statemachine.TransitionError):
+    """A decision that the signal's current state does not allow."""
 
-ALLOWED_TRANSITIONS: dict[str, set[str]] = {
-    Status.RECEIVED: {Decision.ACCEPT, Decision.DECLINE, Decision.FORWARD, Decision.MERGE},
-    Status.ACCEPTED: {Decision.ASSIGN, Decision.CLOSE},
-    Status.ASSIGNED: {Decision.REASSIGN, Decision.CLOSE},
-    Status.DECLINED: set(),
-    Status.FORWARDED: set(),
-    Status.MERGED: set(),
-    Status.CLOSED: set(),
-}
+    @property
+    def status(self) -> str:
+        return self.state
+
+    @property
+    def decision(self) -> str | None:
+        return self.transition
+
+    def params(self) -> dict:
+        if self.transition is None:
+            return super().params()
+        return {
+            "status": Status(self.state).label.lower(),
+            "decision": Decision(self.transition).label.lower(),
+        }
+
+
+SIGNAL = statemachine.Machine(
+    "signal",
+    states=Status,
+    refused=_("This signal is %(status)s; it cannot be %(decision)s now."),
+    error=TransitionError,
+    transitions={
+        Decision.ACCEPT: Transition(Decision.ACCEPT.label, {Status.RECEIVED}, Status.ACCEPTED),
+        Decision.ASSIGN: Transition(Decision.ASSIGN.label, {Status.ACCEPTED}, Status.ASSIGNED),
+        Decision.REASSIGN: Transition(Decision.REASSIGN.label, {Status.ASSIGNED}, Status.ASSIGNED),
+        Decision.DECLINE: Transition(Decision.DECLINE.label, {Status.RECEIVED}, Status.DECLINED),
+        Decision.FORWARD: Transition(Decision.FORWARD.label, {Status.RECEIVED}, Status.FORWARDED),
+        Decision.MERGE: Transition(Decision.MERGE.label, {Status.RECEIVED}, Status.MERGED),
+        Decision.CLOSE: Transition(Decision.CLOSE.label, {Status.ACCEPTED, Status.ASSIGNED}, Status.CLOSED),
+    },
+)
+
+# The same table, per decision and per state (declined, forwarded, merged and closed are final).
+RESULT: dict[str, str] = {name: step.target for name, step in SIGNAL.transitions.items()}
+ALLOWED_TRANSITIONS: dict[str, set[str]] = SIGNAL.table
 
 # Waiting for the coordinator: the triage queue shows these by default, and marks them
 # overdue once their first-contact deadline has passed.
@@ -81,23 +106,10 @@ PARTNER_STATUS = {
 }
 
 
-class TransitionError(Exception):
-    """A decision that the signal's current state does not allow."""
-
-    def __init__(self, status: str, decision: str):
-        self.status, self.decision = status, decision
-        super().__init__(
-            _("This signal is %(status)s; it cannot be %(decision)s now.")
-            % {"status": Status(status).label.lower(), "decision": Decision(decision).label.lower()}
-        )
-
-
 def allowed(status: str) -> set[str]:
-    return ALLOWED_TRANSITIONS[status]
+    return SIGNAL.allowed(status)
 
 
 def check(status: str, decision: str) -> str:
     """The status `decision` leads to from `status`, or TransitionError."""
-    if decision not in ALLOWED_TRANSITIONS[status]:
-        raise TransitionError(status, decision)
-    return RESULT[decision]
+    return SIGNAL.check(status, decision)

@@ -66,6 +66,11 @@ def seed_mandates(team: Team, organisations: dict, manager) -> None:
         return
     today = timezone.localdate()
     for partner, domain, kind, basis, feedback, status, (start, until, review) in MANDATES:
+        # Reviewed half a year in; the review sets the next review date, or ends the mandate: an
+        # ended one was active until then (mandates/workflow.py: nothing comes after "ended").
+        reviewed_on = today + datetime.timedelta(days=start + 180)
+        reviewed = status in ("active", "ended") and start < -180
+        ends = reviewed and status == "ended"
         mandate = Mandate(
             team=team,
             organisation=organisations[partner],
@@ -83,21 +88,20 @@ def seed_mandates(team: Team, organisations: dict, manager) -> None:
             escalation_how="Via de teammanager; besluit binnen 5 werkdagen.",
             valid_from=today + datetime.timedelta(days=start),
             valid_until=today + datetime.timedelta(days=until) if until is not None else None,
-            status=status,
-            next_review_on=today + datetime.timedelta(days=review) if review is not None else None,
+            status=Mandate.Status.ACTIVE if ends else status,
+            next_review_on=reviewed_on
+            if ends
+            else (today + datetime.timedelta(days=review) if review is not None else None),
         )
         mandate = services.mandate_save(mandate=mandate, by=manager, reason="Demo")
-        if status in ("active", "ended") and start < -180:
-            # Reviewed half a year in; the review sets the next review date (or ends it).
+        if reviewed:
             services.mandate_review(
                 mandate=mandate,
                 review=MandateReview(
-                    reviewed_on=today + datetime.timedelta(days=start + 180),
-                    decision=MandateReview.Decision.END
-                    if status == "ended"
-                    else MandateReview.Decision.CONTINUE,
+                    reviewed_on=reviewed_on,
+                    decision=MandateReview.Decision.END if ends else MandateReview.Decision.CONTINUE,
                     notes="Samenwerking loopt; afspraken over terugkoppeling aangescherpt.",
-                    next_review_on=mandate.next_review_on,
+                    next_review_on=None if ends else mandate.next_review_on,
                 ),
                 by=manager,
             )

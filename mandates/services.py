@@ -4,13 +4,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mandates import workflow
 from mandates.models import Mandate, MandateReview
+from teams import policy
 from teams.models import User
-from teams.services import managed_team_ids
 
 
 def _check(by, team_id: int) -> None:
-    if team_id not in managed_team_ids(by):
+    if team_id not in policy.teams_for(by, "mandate.edit"):
         raise PermissionDenied(_("Only a manager of the team can change its mandates."))
 
 
@@ -20,6 +21,7 @@ def mandate_save(*, mandate: Mandate, by: User, reason: str) -> Mandate:
         original = Mandate.objects.select_for_update().get(pk=mandate.pk)
         _check(by, original.team_id)
         mandate.team_id = original.team_id  # a mandate never moves to another team
+        workflow.MANDATE.clean_change(original.status, mandate.status, field="status")
     _check(by, mandate.team_id)
     mandate._change_reason = reason or (_("Mandate changed") if mandate.pk else _("Mandate recorded"))
     mandate._history_user = by
@@ -41,7 +43,7 @@ def mandate_review(*, mandate: Mandate, review: MandateReview, by: User) -> Mand
     review.save()
     mandate.next_review_on = review.next_review_on
     if review.decision == MandateReview.Decision.END:
-        mandate.status = Mandate.Status.ENDED
+        mandate.status = workflow.MANDATE.clean(mandate.status, "end", field="decision")
         mandate.valid_until = max(review.reviewed_on, mandate.valid_from)
         mandate.next_review_on = None
     mandate._change_reason = _("Reviewed: %(decision)s") % {"decision": review.get_decision_display().lower()}

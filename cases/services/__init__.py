@@ -31,6 +31,7 @@ from cases.services.outreach import (
 from cases.services.plans import (
     PlanConflict,
     action_save,
+    action_transition,
     assessment_record,
     case_review_save,
     default_instrument,
@@ -81,6 +82,7 @@ __all__ = [
     "warning_record",
     "PlanConflict",
     "action_save",
+    "action_transition",
     "assessment_record",
     "case_review_save",
     "default_instrument",

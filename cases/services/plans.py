@@ -221,6 +221,23 @@ def action_save(*, action: Action, plan: Plan, by: User, reason: str = "") -> Ac
 
 
 @transaction.atomic
+def action_transition(*, action: Action, plan: Plan, by: User, transition: str, reason: str = "") -> Action:
+    """One step of the action's table (cases/states.py ACTION): "complete", "drop" or "reopen".
+
+    A step the action's state does not allow is a ValidationError that says why.
+    """
+    plan = _locked_current_plan(plan, by)
+    action = Action.objects.select_for_update().filter(pk=action.pk, plan=plan).first()
+    if action is None:
+        raise PermissionDenied
+    action.status = states.ACTION.clean(action.status, transition)
+    _audit(action, by, reason or _("Action changed"))
+    action.full_clean()
+    action.save()
+    return action
+
+
+@transaction.atomic
 def network_member_save(*, member: NetworkMember, household: Household, by: User) -> NetworkMember:
     household = Household.objects.select_for_update().get(pk=household.pk)
     check_may_edit(by, household)
