@@ -34,6 +34,7 @@ PLAN = Machine(
             {Plan.Status.CURRENT},
             Plan.Status.EVALUATED,
             refused=_("This is an earlier version of the plan; it can no longer be changed."),
+            perm="household.edit",
         ),
     },
 )
@@ -50,12 +51,21 @@ PLAN_APPROVAL = Machine(
             {Plan.Approval.NOT_REQUESTED, Plan.Approval.SENT_BACK, Plan.Approval.APPROVED},
             Plan.Approval.REQUESTED,
             refused=_("Approval has already been requested."),
+            perm="household.edit",
         ),
         "approve": Transition(
-            _("Approve"), {Plan.Approval.REQUESTED}, Plan.Approval.APPROVED, refused=_NOBODY_ASKED
+            _("Approve"),
+            {Plan.Approval.REQUESTED},
+            Plan.Approval.APPROVED,
+            refused=_NOBODY_ASKED,
+            perm="plan.approve",
         ),
         "send_back": Transition(
-            _("Send back"), {Plan.Approval.REQUESTED}, Plan.Approval.SENT_BACK, refused=_NOBODY_ASKED
+            _("Send back"),
+            {Plan.Approval.REQUESTED},
+            Plan.Approval.SENT_BACK,
+            refused=_NOBODY_ASKED,
+            perm="plan.approve",
         ),
         # Not a choice of anyone: saving a changed plan text takes the approval away.
         "lapse": Transition(
@@ -74,12 +84,14 @@ HOUSEHOLD = Machine(
             {Household.Status.OPEN},
             Household.Status.CLOSED,
             refused=_("This household is already closed."),
+            perm="household.edit",
         ),
         "reopen": Transition(
             _("Reopen"),
             {Household.Status.CLOSED},
             Household.Status.OPEN,
             refused=_("This household is open."),
+            perm="household.reopen",
         ),
     },
 )
@@ -94,18 +106,21 @@ ACTION = Machine(
             {Action.Status.OPEN, Action.Status.DROPPED},
             Action.Status.DONE,
             refused=_("This action is already done."),
+            perm="household.edit",
         ),
         "drop": Transition(
             _("No longer needed"),
             {Action.Status.OPEN, Action.Status.DONE},
             Action.Status.DROPPED,
             refused=_("This action is already marked as no longer needed."),
+            perm="household.edit",
         ),
         "reopen": Transition(
             _("Reopen"),
             {Action.Status.DONE, Action.Status.DROPPED},
             Action.Status.OPEN,
             refused=_("This action is still to do."),
+            perm="household.edit",
         ),
     },
 )
@@ -115,6 +130,6 @@ TASK = Machine(
     states=Task.Status,
     refused=_("This task is “%(state)s”; “%(transition)s” is not possible now."),
     transitions={
-        "complete": Transition(_("Done"), {Task.Status.OPEN}, Task.Status.DONE),
+        "complete": Transition(_("Done"), {Task.Status.OPEN}, Task.Status.DONE, perm="household.edit"),
     },
 )

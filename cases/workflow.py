@@ -66,13 +66,27 @@ SIGNAL = statemachine.Machine(
     refused=_("This signal is %(status)s; it cannot be %(decision)s now."),
     error=TransitionError,
     transitions={
-        Decision.ACCEPT: Transition(Decision.ACCEPT.label, {Status.RECEIVED}, Status.ACCEPTED),
-        Decision.ASSIGN: Transition(Decision.ASSIGN.label, {Status.ACCEPTED}, Status.ASSIGNED),
-        Decision.REASSIGN: Transition(Decision.REASSIGN.label, {Status.ASSIGNED}, Status.ASSIGNED),
-        Decision.DECLINE: Transition(Decision.DECLINE.label, {Status.RECEIVED}, Status.DECLINED),
-        Decision.FORWARD: Transition(Decision.FORWARD.label, {Status.RECEIVED}, Status.FORWARDED),
-        Decision.MERGE: Transition(Decision.MERGE.label, {Status.RECEIVED}, Status.MERGED),
-        Decision.CLOSE: Transition(Decision.CLOSE.label, {Status.ACCEPTED, Status.ASSIGNED}, Status.CLOSED),
+        Decision.ACCEPT: Transition(
+            Decision.ACCEPT.label, {Status.RECEIVED}, Status.ACCEPTED, perm="referral.triage"
+        ),
+        Decision.ASSIGN: Transition(
+            Decision.ASSIGN.label, {Status.ACCEPTED}, Status.ASSIGNED, perm="referral.triage"
+        ),
+        Decision.REASSIGN: Transition(
+            Decision.REASSIGN.label, {Status.ASSIGNED}, Status.ASSIGNED, perm="referral.triage"
+        ),
+        Decision.DECLINE: Transition(
+            Decision.DECLINE.label, {Status.RECEIVED}, Status.DECLINED, perm="referral.triage"
+        ),
+        Decision.FORWARD: Transition(
+            Decision.FORWARD.label, {Status.RECEIVED}, Status.FORWARDED, perm="referral.triage"
+        ),
+        Decision.MERGE: Transition(
+            Decision.MERGE.label, {Status.RECEIVED}, Status.MERGED, perm="referral.triage"
+        ),
+        Decision.CLOSE: Transition(
+            Decision.CLOSE.label, {Status.ACCEPTED, Status.ASSIGNED}, Status.CLOSED, perm="referral.close"
+        ),
     },
 )
 

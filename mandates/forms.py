@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mandates.models import Mandate, MandateReview
+from mandates.workflow import MANDATE
 from teams.models import Organisation, Team
 from wijkteam.widgets import DateInput
 
@@ -49,6 +50,10 @@ class MandateForm(forms.ModelForm):
         self.fields["team"].empty_label = None
         if self.instance.pk:
             self.fields["team"].disabled = True
+            # The status may stay, or take one step of the table (mandates/workflow.py).
+            stored = self.instance.status
+            reachable = {stored} | MANDATE.targets(stored)
+            self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] in reachable]
         self.fields["organisation"].queryset = Organisation.objects.filter(is_partner=True)
         self.helper = FormHelper()
         self.helper.layout = Layout(

@@ -22,8 +22,10 @@ MANDATE = Machine(
     states=Status,
     refused=_("This mandate is “%(state)s”; “%(transition)s” is not possible now."),
     transitions={
-        "activate": Transition(_("Activate"), {Status.DRAFT, Status.SUSPENDED}, Status.ACTIVE),
-        "suspend": Transition(_("Suspend"), {Status.ACTIVE}, Status.SUSPENDED),
-        "end": Transition(_("End"), {Status.ACTIVE, Status.SUSPENDED}, Status.ENDED),
+        "activate": Transition(
+            _("Activate"), {Status.DRAFT, Status.SUSPENDED}, Status.ACTIVE, perm="mandate.edit"
+        ),
+        "suspend": Transition(_("Suspend"), {Status.ACTIVE}, Status.SUSPENDED, perm="mandate.edit"),
+        "end": Transition(_("End"), {Status.ACTIVE, Status.SUSPENDED}, Status.ENDED, perm="mandate.edit"),
     },
 )

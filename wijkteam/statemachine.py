@@ -32,13 +32,16 @@ class Transition:
     """One named step: from any of `sources` to `target`.
 
     `label` names it for a user (a button, a history line); `refused`, when given, is the message
-    when the step is not possible, instead of the machine's general one.
+    when the step is not possible, instead of the machine's general one; `perm`, the permission
+    of teams/policy.py a user needs to take it (None: nobody chooses it, it follows from another
+    change).
     """
 
     label: str | Promise
     sources: frozenset[str]
     target: str
     refused: str | Promise | None = None
+    perm: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "sources", frozenset(self.sources))
@@ -117,6 +120,18 @@ class Machine:
         """(name, label) of the transitions possible from `state`, in the table's order: buttons."""
         self._known(state)
         return [(name, str(t.label)) for name, t in self.transitions.items() if state in t.sources]
+
+    def offered(self, state: str, user, obj) -> list[str]:
+        """What a page offers: the transitions the state allows (this table) and the user may take
+        on `obj` (the policy), in the table's order."""
+        from teams import policy
+
+        self._known(state)
+        return [
+            name
+            for name, t in self.transitions.items()
+            if state in t.sources and t.perm is not None and policy.can(user, t.perm, obj)
+        ]
 
     def targets(self, state: str) -> set[str]:
         """The states one transition away from `state` (a form's status choices, besides `state`)."""

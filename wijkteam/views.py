@@ -64,6 +64,8 @@ def permission_denied(request, exception=None):
         }
         return render(request, "error.html", context, status=403)
     return _not_allowed(request, exception)
+
+
 page_not_found = _error(404, _("Not found"), _("This page does not exist, or you have no access to it."))
 
 

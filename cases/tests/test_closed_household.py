@@ -5,6 +5,7 @@ data is tried on a closed one, by its lead worker and by the coordinator, with G
 """
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases import gateway, services
@@ -152,5 +153,5 @@ def test_services_refuse_too_whoever_calls_them(world):
     closed = Closed(world)
     person = closed.person
     person.first_name = "Anders"
-    with pytest.raises(Exception, match="closed"):
+    with pytest.raises(PermissionDenied, match="afgesloten"):
         services.person_save(person=person, household=closed.household, by=world.worker_a, reason="x")

@@ -52,3 +52,13 @@ def contacts_context(request, household: Household, form: ContactForm | None = N
 def emergency_granted(request, referral: Referral) -> bool:
     granted = request.session.get(EMERGENCY_SESSION_KEY, {}).get(str(referral.pk))
     return bool(granted) and datetime.datetime.fromisoformat(granted) > timezone.now()
+
+
+def with_offers(user, household: Household, actions) -> list:
+    """The actions, each with what it offers this user (cases/states.py ACTION and the policy)."""
+    from cases.states import ACTION
+
+    actions = list(actions)
+    for action in actions:
+        action.offers = ACTION.offered(action.status, user, household)
+    return actions

@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import charts, gateway, once, services
+from cases import charts, gateway, once, services, states
 from cases.filters import HouseholdFilter
 from cases.forms import HouseholdForm, NewHouseholdForm, PersonForm, TaskDoneForm
 from cases.gateway import changes, reads
 from cases.models import AccessEvent, Action, Household, Person, Plan, Referral, Task
-from cases.views.common import PAGE_SIZE, active_warnings, contacts_context, query_without_page
+from cases.views.common import PAGE_SIZE, active_warnings, contacts_context, query_without_page, with_offers
 from teams import policy
 from teams.models import Team
 
@@ -93,17 +93,20 @@ def _desk(request, household: Household, members: list[Person]) -> dict:
             "referral"
         )
     )
-    next_actions = (
+    next_actions = with_offers(
+        request.user,
+        household,
         plan.actions.filter(status=Action.Status.OPEN)
         .select_related("person", "network_member", "worker", "organisation")
         .order_by(F("due_date").asc(nulls_last=True), "id")[:5]
         if plan
-        else []
+        else [],
     )
     return {
         "household": household,
         "members": members,
         "may_here": policy.Grants(request.user, household),
+        "household_offers": states.HOUSEHOLD.offered(household.status, request.user, household),
         "changes": household.history.select_related("history_user").order_by("-history_date")[:10],
         "referrals": gateway.referrals(request)
         .filter(household=household)

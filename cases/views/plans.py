@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import charts, gateway, once, services, zrm
+from cases import charts, gateway, once, services, states, zrm
 from cases.forms import (
     ActionForm,
     ApprovalForm,
@@ -24,6 +24,7 @@ from cases.forms import (
 from cases.gateway import changes, reads
 from cases.models import AccessEvent, Action, Assessment, Household, Plan, Score
 from cases.timeline import household_changes
+from cases.views.common import with_offers
 from teams import policy
 
 
@@ -42,8 +43,10 @@ def _plan_context(request, household: Household, plan: Plan | None) -> dict:
     goals = actions = []
     if plan is not None:
         goals = list(plan.goals.select_related("domain"))
-        actions = list(
-            plan.actions.select_related("person", "network_member", "worker", "organisation", "goal__domain")
+        actions = with_offers(
+            request.user,
+            household,
+            plan.actions.select_related("person", "network_member", "worker", "organisation", "goal__domain"),
         )
     low = charts.low_domains(household)
     return {
@@ -68,6 +71,9 @@ def plan_detail(request, pk):
     context.update(
         {
             "versions": list(household.plans.exclude(status=Plan.Status.CURRENT).order_by("-number")),
+            "approval_offers": states.PLAN_APPROVAL.offered(plan.approval, request.user, household)
+            if plan
+            else [],
             "approval_form": ApprovalForm(),
             "warnings": household.safety_warnings.active(),
         }
@@ -252,9 +258,14 @@ def action_done(request, pk, action_pk):
     household = gateway.household(request, pk)
     plan = _current_plan(request, household)
     action = get_object_or_404(plan.actions, pk=action_pk)
-    action.status = Action.Status.DONE
-    services.action_save(action=action, plan=plan, by=request.user, reason=_("Action done"))
-    messages.success(request, _("Action done: %(what)s") % {"what": action.what})
+    try:
+        services.action_transition(
+            action=action, plan=plan, by=request.user, transition="complete", reason=_("Action done")
+        )
+    except ValidationError as error:  # a second tap: it was done by the first
+        messages.info(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Action done: %(what)s") % {"what": action.what})
     return redirect(_next_url(request, household))
 
 

@@ -157,11 +157,12 @@ INTERESTS_CLOSED = (workflow.Status.DECLINED, workflow.Status.FORWARDED)
 
 
 def offered(user, referral: Referral) -> list[str]:
-    """What the signal's state allows (the table) and the user may do (the policy), in order."""
-    possible = list(workflow.allowed(referral.status))
-    if referral.status not in INTERESTS_CLOSED:
-        possible.append("interests")
-    return [name for name in DECISIONS if name in possible and policy.can(user, DECISIONS[name][0], referral)]
+    """What the signal's state allows (the table) and the user may do (the policy), in order;
+    and the three interests, which are not a transition, until the signal leaves the team."""
+    choices = workflow.SIGNAL.offered(referral.status, user, referral)
+    if referral.status not in INTERESTS_CLOSED and policy.can(user, DECISIONS["interests"][0], referral):
+        choices.append("interests")
+    return choices
 
 
 def _render_detail(request, referral: Referral, bound=None, status=200):

@@ -124,7 +124,7 @@ def test_the_assignment_gives_nothing_outside_the_team(world):
 def test_a_closed_household_refuses_every_change_with_the_reason(world):
     household = HouseholdFactory(team=world.team_a, closed=True, lead_worker=world.worker_a)
     assert not policy.can(world.worker_a, "household.edit", household)
-    with pytest.raises(PermissionDenied, match="closed"):
+    with pytest.raises(PermissionDenied, match="afgesloten"):
         policy.require(world.coordinator_a, "household.edit", household)
     assert policy.can(world.worker_a, "household.reopen", household)
     assert policy.can(world.worker_a, "household.read", household)  # the lead worker keeps it
