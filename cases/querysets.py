@@ -210,7 +210,6 @@ class SafetyWarningQuerySet(HouseholdChildQuerySet):
 HouseholdManager = models.Manager.from_queryset(HouseholdQuerySet)
 PersonManager = models.Manager.from_queryset(PersonQuerySet)
 ReferralManager = models.Manager.from_queryset(ReferralQuerySet)
-TaskManager = models.Manager.from_queryset(HouseholdChildQuerySet)
 HouseholdChildManager = models.Manager.from_queryset(HouseholdChildQuerySet)
 PlanManager = models.Manager.from_queryset(PlanQuerySet)
 SafetyWarningManager = models.Manager.from_queryset(SafetyWarningQuerySet)

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from cases import workflow
 from cases.fields import BSNField, PostcodeField
 from cases.models.household import EndResult
-from cases.querysets import ReferralManager, TaskManager
+from cases.querysets import HouseholdChildManager, ReferralManager
 from wijkteam.history import AuditedQuerySet
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out on the phone
@@ -387,7 +387,7 @@ class Task(models.Model):
     )
     done_note = models.TextField(_("what was done"), max_length=2000, blank=True)
 
-    objects = TaskManager()
+    objects = HouseholdChildManager()
     history = HistoricalRecords()
 
     class Meta:
