@@ -91,9 +91,3 @@ def carry(request, form) -> None:
     from crispy_forms.layout import Hidden
 
     form.helper.layout.insert(0, Hidden(FIELD, token(request)))
-
-
-def prepare(request, form):
-    """Put the submission id on a crispy create form; the earlier result if it was sent before."""
-    carry(request, form)
-    return earlier_result(request) if request.method == "POST" else None

@@ -4,7 +4,7 @@ import csv
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,32 +14,23 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from cases import once
+from cases.gateway import no_case_data
 from mandates import figures, services
 from mandates.forms import MandateForm, MandateReviewForm
 from mandates.models import Mandate
-from teams.models import Organisation, Position
-from teams.roles import roles_of
-from teams.services import managed_team_ids
+from teams import policy
+from teams.models import Organisation
 from wijkteam.periods import period_from
 
 
-def _reading_team_ids(request) -> list[int]:
-    team_ids = roles_of(request.user).teams_as(Position.AccessRole.MANAGER, Position.AccessRole.COORDINATOR)
-    if not team_ids:
-        raise PermissionDenied
-    return team_ids
+def _mandates(request, perm: str):
+    return Mandate.objects.filter(team_id__in=policy.teams_for(request.user, perm))
 
 
-def _managing_team_ids(request) -> list[int]:
-    team_ids = managed_team_ids(request.user)
-    if not team_ids:
-        raise PermissionDenied
-    return team_ids
-
-
+@no_case_data(perm="mandate.read")
 def mandate_list(request):
     mandates = (
-        Mandate.objects.filter(team_id__in=_reading_team_ids(request))
+        _mandates(request, "mandate.read")
         .select_related("team", "organisation")
         .order_by("organisation__name", "-valid_from")
     )
@@ -48,33 +39,35 @@ def mandate_list(request):
         "mandates/list.html",
         {
             "mandates": mandates,
-            "can_edit": bool(managed_team_ids(request.user)),
+            "can_edit": policy.can(request.user, "mandate.edit"),
             "today": timezone.localdate(),
         },
     )
 
 
+@no_case_data(perm="mandate.read")
 def mandate_detail(request, pk):
     mandate = get_object_or_404(
-        Mandate.objects.filter(team_id__in=_reading_team_ids(request)).select_related("team", "organisation"),
-        pk=pk,
+        _mandates(request, "mandate.read").select_related("team", "organisation"), pk=pk
     )
     context = {
         "mandate": mandate,
         "reviews": mandate.reviews.select_related("reviewed_by"),
         "changes": mandate.history.select_related("history_user").order_by("-history_date")[:20],
-        "can_edit": mandate.team_id in managed_team_ids(request.user),
+        "can_edit": policy.can(request.user, "mandate.edit", mandate),
     }
     return render(request, "mandates/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
+@no_case_data(perm="mandate.edit")
+@once.creates_once
 def mandate_edit(request, pk=None):
-    team_ids = _managing_team_ids(request)
+    team_ids = policy.teams_for(request.user, "mandate.edit")
     mandate = get_object_or_404(Mandate.objects.filter(team_id__in=team_ids), pk=pk) if pk else None
     form = MandateForm(request.POST or None, instance=mandate, team_ids=team_ids)
-    if mandate is None and (done := once.prepare(request, form)):
-        return done
+    if mandate is None:
+        once.carry(request, form)
     if request.method == "POST" and form.is_valid():
 
         def save():
@@ -82,26 +75,34 @@ def mandate_edit(request, pk=None):
                 mandate=form.save(commit=False), by=request.user, reason=form.cleaned_data["reason"]
             )
 
-        saved = (
-            once.create_once(request, save, lambda created: reverse("mandates:detail", args=[created.pk]))
-            if mandate is None
-            else save()
-        )
-        if saved is None:
-            return once.earlier_result(request) or redirect("mandates:list")
-        messages.success(request, _("Mandate saved."))
-        return redirect("mandates:detail", pk=saved.pk)
+        try:
+            if mandate is None:
+                saved = once.create(
+                    request, save, lambda created: reverse("mandates:detail", args=[created.pk])
+                )
+            else:
+                saved = save()
+        except ValidationError as error:  # a status the table does not allow: at the field
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Mandate saved."))
+            return redirect("mandates:detail", pk=saved.pk)
     return render(request, "teams/form.html", {"form": form, "title": _("Mandate")})
 
 
 @require_http_methods(["GET", "POST"])
+@no_case_data(perm="mandate.edit")
 def mandate_review(request, pk):
-    mandate = get_object_or_404(Mandate.objects.filter(team_id__in=_managing_team_ids(request)), pk=pk)
+    mandate = get_object_or_404(_mandates(request, "mandate.edit"), pk=pk)
     form = MandateReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.mandate_review(mandate=mandate, review=form.save(commit=False), by=request.user)
-        messages.success(request, _("Review recorded."))
-        return redirect("mandates:detail", pk=mandate.pk)
+        try:
+            services.mandate_review(mandate=mandate, review=form.save(commit=False), by=request.user)
+        except ValidationError as error:  # e.g. ending a mandate that already ended
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Review recorded."))
+            return redirect("mandates:detail", pk=mandate.pk)
     return render(
         request, "teams/form.html", {"form": form, "title": _("Review of %(mandate)s") % {"mandate": mandate}}
     )
@@ -111,15 +112,17 @@ def _period(request) -> tuple[datetime.date, datetime.date]:
     return period_from(request, default_days=365)
 
 
+@no_case_data(perm="partner.overview")
 def partner_overview(request):
-    team_ids = _managing_team_ids(request)
+    team_ids = policy.teams_for(request.user, "partner.overview")
     start, end = _period(request)
     rows = figures.partner_overview(team_ids=team_ids, start=start, end=end)
     return render(request, "mandates/partners.html", {"rows": rows, "start": start, "end": end})
 
 
+@no_case_data(perm="partner.overview")
 def partner_detail(request, pk):
-    team_ids = _managing_team_ids(request)
+    team_ids = policy.teams_for(request.user, "partner.overview")
     organisation = get_object_or_404(Organisation, pk=pk)
     start, end = _period(request)
     rows = figures.partner_overview(team_ids=team_ids, start=start, end=end, organisation_id=organisation.pk)
@@ -156,8 +159,9 @@ CSV_COLUMNS = [
 ]
 
 
+@no_case_data(perm="partner.overview")
 def partner_csv(request):
-    team_ids = _managing_team_ids(request)
+    team_ids = policy.teams_for(request.user, "partner.overview")
     start, end = _period(request)
     rows = figures.partner_overview(team_ids=team_ids, start=start, end=end)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

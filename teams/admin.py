@@ -1,8 +1,13 @@
+import copy
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from teams import services
 from teams.models import Municipality, Organisation, Position, Team, User
 
 
@@ -14,11 +19,21 @@ class NoDeleteAdmin(SimpleHistoryAdmin):
 
 
 class PositionInline(admin.TabularInline):
+    """The user's positions, to read: a position is given on its own page, under the same rules
+    as a manager's (teams.services.position_save)."""
+
     model = Position
     fk_name = "user"
     extra = 0
     can_delete = False
-    autocomplete_fields = ["team", "employer"]
+    fields = ["team", "access_role", "professional_role", "active_from", "active_until"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -52,8 +67,55 @@ class TeamAdmin(NoDeleteAdmin):
     search_fields = ["name"]
 
 
+class PositionAdminForm(forms.ModelForm):
+    """Separation of duties in the administration too: not for oneself, not for an
+    administrator or a partner reporter (the messages at the user field)."""
+
+    by = None  # set per request by PositionAdmin.get_form
+
+    class Meta:
+        model = Position
+        fields = [
+            "user",
+            "team",
+            "employer",
+            "access_role",
+            "professional_role",
+            "accountable_to",
+            "membership",
+            "hours_per_week",
+            "support_group",
+            "active_from",
+            "active_until",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.by is not None and not self.errors:
+            position = copy.copy(self.instance)  # the instance gets the form's data only after clean()
+            for name, value in cleaned.items():
+                setattr(position, name, value)
+            previous = Position.objects.get(pk=position.pk) if position.pk else None
+            try:
+                services.check_separation_of_duties(position, self.by, previous)
+            except ValidationError as error:
+                self.add_error(None, error) if not hasattr(error, "error_dict") else self._update_errors(
+                    error
+                )
+        return cleaned
+
+
 @admin.register(Position)
 class PositionAdmin(NoDeleteAdmin):
+    form = PositionAdminForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"by": request.user})
+
+    def save_model(self, request, obj, form, change):
+        services.position_save(position=obj, by=request.user, reason=_("Changed in the administration"))
+
     list_display = ["user", "team", "access_role", "professional_role", "active_from", "active_until"]
     list_filter = ["team", "access_role", "professional_role"]
     list_select_related = ["user", "team"]

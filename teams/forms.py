@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import Organisation, Position, Team, User
+from teams.services import MAY_HOLD_A_POSITION
 from wijkteam.widgets import DateInput
 
 
@@ -115,13 +116,22 @@ class PositionForm(forms.ModelForm):
         ]
         widgets = {"active_from": DateInput(), "active_until": DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, by: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["employer"].queryset = Organisation.objects.filter(is_employer=True)
-        self.fields["user"].queryset = User.objects.filter(
-            is_active=True, organisation__isnull=True
-        ).order_by("first_name", "last_name")
+        user = self.fields["user"]
         if self.instance.pk:
-            self.fields["user"].disabled = True
+            user.queryset = User.objects.filter(pk=self.instance.user_id)
+            user.disabled = True
+        else:
+            # Any active account may be posted: teams.services.position_save refuses (at this
+            # field, with its reason) what separation of duties forbids. The list offers only
+            # the accounts it allows.
+            user.queryset = User.objects.filter(is_active=True).order_by("first_name", "last_name")
+            offered = forms.ModelChoiceField(
+                queryset=user.queryset.filter(MAY_HOLD_A_POSITION).exclude(pk=by.pk),
+                empty_label=user.empty_label,
+            )
+            user.widget.choices = offered.choices
         self.helper = FormHelper()
         self.helper.layout = Layout(*self.fields, Submit("save", _("Save")))

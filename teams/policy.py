@@ -114,9 +114,11 @@ def users_with(perm: str, team_ids):
 
 
 def team_of(obj) -> int | None:
-    """The team an object belongs to: its own, or its household's."""
+    """The team an object belongs to: itself (a team), its own, or its household's."""
     if obj is None:
         return None
+    if obj._meta.label == "teams.Team":
+        return obj.pk
     if hasattr(obj, "team_id"):
         return obj.team_id
     household = getattr(obj, "household", None)

@@ -1,11 +1,14 @@
-"""Security events worth a line in the log: failed logins and lockouts (never the password).
+"""Security events worth a line in the log: failed logins and lockouts (never the password), and
+access to case data given or changed through a position.
 
 There is no security-event table: these go to the `wijkteam.security` logger, which the
 deployment ships to its log store. Each lockout line carries the username tried, the origin
 address (the one the rate limits count, see ALLAUTH_TRUSTED_PROXY_COUNT) and the time, also as
-structured fields (`extra`) for a log shipper.
+structured fields (`extra`) for a log shipper. The positions' own history is what the team's
+coordinator reads (`access_changes`); the log line is for whoever watches the whole system.
 """
 
+import datetime
 import logging
 import time
 
@@ -65,3 +68,87 @@ def record_login_time(sender, request, user, **kwargs):
 
     if request is not None and hasattr(request, "session"):
         request.session[LOGIN_AT] = time.time()
+
+
+# --- Access to case data, given or changed ---------------------------------------------------
+
+# The fields of a position that decide whose case data a user may read, and as what.
+ACCESS_FIELDS = ("access_role", "active_from", "active_until")
+
+
+def _access(position) -> dict[str, str]:
+    return {
+        "access_role": position.access_role,
+        "active_from": position.active_from.isoformat() if position.active_from else "",
+        "active_until": position.active_until.isoformat() if position.active_until else "",
+    }
+
+
+def access_changed(previous, position) -> bool:
+    """Whether a change of a position changes the access it gives (not its hours, say)."""
+    return any(getattr(previous, name) != getattr(position, name) for name in ACCESS_FIELDS)
+
+
+def log_position_change(*, position, by, previous=None) -> None:
+    """A position given (`previous` None) or its access changed: who gave whom which access.
+
+    Identifiers, the team and the role only: never case data. `previous` is the position as it
+    was before the change.
+    """
+    event = "position_granted" if previous is None else "position_changed"
+    now = _access(position)
+    message = "%s: %s (user %s) gave %s (user %s) the access role %s in team %s (team %s) from %s until %s"
+    args = [
+        event,
+        by.username,
+        by.pk,
+        position.user.username,
+        position.user_id,
+        now["access_role"],
+        position.team.name,
+        position.team_id,
+        now["active_from"],
+        now["active_until"] or "open-ended",
+    ]
+    was = _access(previous) if previous is not None else {}
+    if was:
+        message += "; it was %s from %s until %s"
+        args += [was["access_role"], was["active_from"], was["active_until"] or "open-ended"]
+    logger.warning(
+        message,
+        *args,
+        extra={
+            "security_event": event,
+            "by_user_id": by.pk,
+            "by_username": by.username,
+            "for_user_id": position.user_id,
+            "for_username": position.user.username,
+            "team_id": position.team_id,
+            "team": position.team.name,
+            "position_id": position.pk,
+            **now,
+            "was": was,
+        },
+    )
+
+
+def access_changes(team_id: int, *, since: datetime.datetime) -> list:
+    """The team's position records since `since` that gave or changed access, newest first.
+
+    Each is a historical record with `previous`: the record before it, None for a new position.
+    """
+    from teams.models import Position
+
+    records = (
+        Position.history.filter(team_id=team_id)
+        .select_related("history_user", "user")
+        .order_by("id", "history_date", "history_id")
+    )
+    changes, last = [], {}
+    for record in records:
+        previous = last.get(record.id)
+        last[record.id] = record
+        if record.history_date >= since and (previous is None or access_changed(previous, record)):
+            record.previous = previous
+            changes.append(record)
+    return sorted(changes, key=lambda record: record.history_date, reverse=True)

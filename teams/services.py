@@ -1,25 +1,24 @@
-"""Changes to a team's profile and to positions: managers only, history with who and why."""
+"""Changes to a team's profile and to positions: who may is the policy's answer; history with who and why.
 
-from django.core.exceptions import PermissionDenied
+A position gives access to case data, so it is given under separation of duties: never by the
+user it is for, and never to an administrator or a partner reporter (they hold no case roles).
+"""
+
+from typing import NoReturn
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from teams import policy, security
 from teams.models import Position, Team, User
-from teams.roles import roles_of
-
-
-def managed_team_ids(user) -> list[int]:
-    return roles_of(user).teams_as(Position.AccessRole.MANAGER)
-
-
-def _check_manages(user, team_id: int) -> None:
-    if team_id not in managed_team_ids(user):
-        raise PermissionDenied(_("Only a manager of the team can change this."))
 
 
 @transaction.atomic
 def team_profile_update(*, team: Team, by: User, organisations, reason: str) -> Team:
-    _check_manages(by, team.pk)
+    policy.require(by, "team.manage", team)
     team._change_reason = reason or _("Team profile changed")
     team._history_user = by
     team.full_clean()
@@ -28,17 +27,78 @@ def team_profile_update(*, team: Team, by: User, organisations, reason: str) -> 
     return team
 
 
+# Administrators and partner reporters hold no case roles: no position in any team. (Team
+# members are never given an organisation: their employer is on the position.)
+MAY_HOLD_A_POSITION = Q(is_superuser=False, is_staff=False, organisation__isnull=True)
+
+
+def may_hold_a_position(user: User) -> bool:
+    """MAY_HOLD_A_POSITION, for one user in hand."""
+    return not (user.is_superuser or user.is_staff or user.organisation_id is not None)
+
+
+def _only_ends(previous: Position, position: Position) -> bool:
+    """Whether a change only brings the position to an end (today at the latest)."""
+    today = timezone.localdate()
+    return (
+        position.access_role == previous.access_role
+        and position.active_from == previous.active_from
+        and position.active_until is not None
+        and position.active_until <= today
+        and (previous.active_until is None or position.active_until <= previous.active_until)
+    )
+
+
+def _refuse(message, code: str) -> NoReturn:
+    raise ValidationError({"user": ValidationError(message, code=code)})
+
+
+def check_separation_of_duties(position: Position, by: User, previous: Position | None) -> None:
+    if position.user_id is None:
+        return  # full_clean says the user is missing
+    if position.user_id == by.pk:
+        _refuse(
+            _("You cannot give, change or extend your own position. Ask another manager of the team."),
+            "own_position",
+        )
+    if may_hold_a_position(position.user):
+        return
+    if previous is not None and _only_ends(previous, position):
+        return  # one given before this rule (or in the Django admin) may still be ended
+    if position.user.organisation_id is not None:
+        _refuse(_("A partner reporter's account cannot hold a position in a team."), "no_case_roles")
+    _refuse(
+        _(
+            "An administrator account cannot hold a position in a team. "
+            "Give the person a position on their own account without administrator rights."
+        ),
+        "no_case_roles",
+    )
+
+
 @transaction.atomic
 def position_save(*, position: Position, by: User, reason: str) -> Position:
-    """Create or change a position in a team the manager manages (never moved to another team)."""
+    """Create or change a position in a team where `by` may grant positions (or as the
+    installation's administrator, in the Django admin).
+
+    Never moved to another team or user; never for oneself; never for an administrator or a
+    partner reporter (ValidationError on `user`). A new position, or a change of its role or
+    dates, is written to the security log once the transaction commits.
+    """
+    previous = None
     if position.pk:
-        original = Position.objects.select_for_update().get(pk=position.pk)
-        _check_manages(by, original.team_id)
-        position.team_id = original.team_id
-        position.user_id = original.user_id
-    _check_manages(by, position.team_id)
-    position._change_reason = reason or (_("Position changed") if position.pk else _("Position added"))
+        previous = Position.objects.select_for_update().get(pk=position.pk)
+        position.team_id = previous.team_id
+        position.user_id = previous.user_id
+    if not by.is_superuser:  # the administrator sets teams up; everyone else: the team's manager
+        policy.require(by, "position.grant", position)
+    check_separation_of_duties(position, by, previous)
+    position._change_reason = reason or (_("Position changed") if previous else _("Position added"))
     position._history_user = by
     position.full_clean()
     position.save()
+    if previous is None or security.access_changed(previous, position):
+        transaction.on_commit(
+            lambda: security.log_position_change(position=position, by=by, previous=previous)
+        )
     return position

@@ -1,31 +1,38 @@
-"""The manager's pages about the team itself: its profile and the positions of its workers."""
+"""The pages about the team itself: its profile, the positions of its workers and who was given
+access to its cases. Which teams a user sees here is the policy's answer (teams/policy.py)."""
+
+import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases import once
+from cases.gateway import no_case_data
 from mandates.models import Mandate
-from teams import services
+from teams import policy, security, services
 from teams.forms import PositionForm, TeamProfileForm
 from teams.models import Position, Team
-from teams.roles import roles_of
+
+# How far back the positions page lists the changes of access for the coordinator to check.
+ACCESS_CHANGES_DAYS = 14
 
 
-def _managed_teams(request):
-    team_ids = services.managed_team_ids(request.user)
-    if not team_ids:
-        raise PermissionDenied
-    return Team.objects.filter(pk__in=team_ids)
+def _teams(request, perm: str):
+    return Team.objects.filter(pk__in=policy.teams_for(request.user, perm))
 
 
+@no_case_data(perm="team.manage")
 def team_overview(request):
     """The manager's start page: each team's profile, and mandates that need attention."""
     teams = list(
-        _managed_teams(request).select_related("municipality").prefetch_related("participating_organisations")
+        _teams(request, "team.manage")
+        .select_related("municipality")
+        .prefetch_related("participating_organisations")
     )
     attention = (
         Mandate.objects.filter(team__in=teams).needing_attention().select_related("organisation", "team")
@@ -34,8 +41,9 @@ def team_overview(request):
 
 
 @require_http_methods(["GET", "POST"])
+@no_case_data(perm="team.manage")
 def team_edit(request, pk):
-    team = get_object_or_404(_managed_teams(request), pk=pk)
+    team = get_object_or_404(_teams(request, "team.manage"), pk=pk)
     form = TeamProfileForm(request.POST or None, instance=team)
     if request.method == "POST" and form.is_valid():
         services.team_profile_update(
@@ -49,47 +57,62 @@ def team_edit(request, pk):
     return render(request, "teams/form.html", {"form": form, "title": _("Team profile"), "team": team})
 
 
+@no_case_data(perm="position.review")
 def positions(request, pk):
-    team = get_object_or_404(_managed_teams(request), pk=pk)
+    """The team's positions and who was given which access when: for its managers and coordinators."""
+    team = get_object_or_404(_teams(request, "position.review"), pk=pk)
     rows = team.positions.select_related("user", "employer").order_by("-active_until", "user__first_name")
+    since = timezone.now() - datetime.timedelta(days=ACCESS_CHANGES_DAYS)
     changes = (
         Position.history.filter(team_id=team.pk)
         .select_related("history_user", "user")
         .order_by("-history_date")[:20]
     )
-    return render(request, "teams/positions.html", {"team": team, "positions": rows, "changes": changes})
+    context = {
+        "team": team,
+        "positions": rows,
+        "access_changes": security.access_changes(team.pk, since=since),
+        "access_changes_days": ACCESS_CHANGES_DAYS,
+        "changes": changes,
+        "may_grant": team.pk in policy.teams_for(request.user, "position.grant"),
+        "may_manage": team.pk in policy.teams_for(request.user, "team.manage"),
+    }
+    return render(request, "teams/positions.html", context)
 
 
 @require_http_methods(["GET", "POST"])
+@no_case_data(perm="position.grant")
+@once.creates_once
 def position_edit(request, pk, position_pk=None):
-    team = get_object_or_404(_managed_teams(request), pk=pk)
+    team = get_object_or_404(_teams(request, "position.grant"), pk=pk)
     position = get_object_or_404(team.positions, pk=position_pk) if position_pk else Position(team=team)
-    form = PositionForm(request.POST or None, instance=position)
+    form = PositionForm(request.POST or None, instance=position, by=request.user)
     creating = position_pk is None
-    if creating and (done := once.prepare(request, form)):
-        return done
+    if creating:
+        once.carry(request, form)
     if request.method == "POST" and form.is_valid():
+        back = reverse("teams:positions", args=[team.pk])
 
         def save():
             return services.position_save(
                 position=form.save(commit=False), by=request.user, reason=form.cleaned_data["reason"]
             )
 
-        back = reverse("teams:positions", args=[team.pk])
-        if creating and once.create_once(request, save, lambda _position: back) is None:
-            return once.earlier_result(request) or redirect(back)
-        if not creating:
-            save()
-        messages.success(request, _("Position saved."))
-        return redirect(back)
+        try:
+            once.create(request, save, lambda _position: back) if creating else save()
+        except ValidationError as error:  # separation of duties: the message at the field
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Position saved."))
+            return redirect(back)
     return render(request, "teams/form.html", {"form": form, "title": _("Position"), "team": team})
 
 
+@no_case_data(perm="team.member")
 def my_position(request):
     """A worker sees their own position(s): employer, role, accountable to, hours."""
-    if not roles_of(request.user).is_team_member:
-        raise PermissionDenied
     mine = (
         Position.objects.filter(user=request.user).select_related("team", "employer").order_by("-active_from")
     )
-    return render(request, "teams/my_position.html", {"positions": mine})
+    context = {"positions": mine, "reviewed_teams": set(policy.teams_for(request.user, "position.review"))}
+    return render(request, "teams/my_position.html", context)

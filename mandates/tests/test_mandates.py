@@ -1,4 +1,5 @@
-"""Mandates, the team profile, positions and the manager's overview per partner."""
+"""Mandates, their reviews, and the manager's overview per partner (the team profile and
+positions: teams/tests/)."""
 
 import csv
 import datetime
@@ -14,13 +15,11 @@ from cases.models import Share
 from cases.tests.factories import ContactFactory, HouseholdFactory, ReferralFactory
 from mandates.models import Mandate
 from mandates.tests.factories import MandateFactory
-from teams.models import Position
 from teams.tests.factories import OrganisationFactory, PositionFactory
 
 pytestmark = pytest.mark.django_db
 
 MANAGEMENT_PAGES = [
-    "teams:overview",
     "mandates:list",
     "mandates:add",
     "mandates:partners",
@@ -57,7 +56,6 @@ def test_workers_partners_and_outsiders_cannot_reach_management(client, world, r
         assert client.get(reverse(name)).status_code == 403, name
     mandate = MandateFactory(team=world.team_a)
     assert client.get(reverse("mandates:detail", args=[mandate.pk])).status_code == 403
-    assert client.get(reverse("teams:team_edit", args=[world.team_a.pk])).status_code == 403
 
 
 def test_coordinators_read_mandates_but_do_not_change_them(client, world):
@@ -66,7 +64,6 @@ def test_coordinators_read_mandates_but_do_not_change_them(client, world):
     assert client.get(reverse("mandates:detail", args=[mandate.pk])).status_code == 200
     assert client.get(reverse("mandates:edit", args=[mandate.pk])).status_code == 403
     assert client.get(reverse("mandates:review", args=[mandate.pk])).status_code == 403
-    assert client.get(reverse("teams:overview")).status_code == 403
 
 
 def test_a_manager_of_another_team_sees_nothing_of_this_one(client, world):
@@ -74,82 +71,8 @@ def test_a_manager_of_another_team_sees_nothing_of_this_one(client, world):
     mandate = MandateFactory(team=world.team_a)
     client.force_login(other_manager)
     assert client.get(reverse("mandates:detail", args=[mandate.pk])).status_code == 404
-    assert client.get(reverse("teams:team_edit", args=[world.team_a.pk])).status_code == 404
-    assert client.get(reverse("teams:positions", args=[world.team_a.pk])).status_code == 404
     response = client.post(reverse("mandates:add"), mandate_post(world, OrganisationFactory()))
     assert response.status_code == 200 and Mandate.objects.count() == 1, "team A is not a choice"
-
-
-# --- The team profile and positions ---------------------------------------------------------
-
-
-def test_manager_fills_the_team_profile(client, world):
-    ggz = OrganisationFactory(name="GGZ Oost", sector="ggz")
-    client.force_login(world.manager_ab)
-    response = client.post(
-        reverse("teams:team_edit", args=[world.team_a.pk]),
-        {
-            "target_groups": ["older_people", "informal_carers"],
-            "aims": ["psychosocial"],
-            "participating_organisations": [ggz.pk],
-            "funders": "Gemeente Zwolle",
-            "funded_from": "2026-01-01",
-            "funded_until": "2027-12-31",
-            "area_codes": "wk019301, BU01930101",
-            "area_codes_year": "2026",
-            "postcode_areas": "8021",
-            "support_group": "intervision",
-            "support_rhythm": "Om de week",
-            "reason": "Nieuwe subsidie",
-        },
-    )
-    assert response.status_code == 302
-    team = world.team_a
-    team.refresh_from_db()
-    assert team.area_codes == ["WK019301", "BU01930101"]
-    assert list(team.participating_organisations.all()) == [ggz]
-    record = team.history.first()
-    assert (record.history_user, record.history_change_reason) == (world.manager_ab, "Nieuwe subsidie")
-    overview = client.get(reverse("teams:overview")).text
-    assert "Ouderen" in overview and "GGZ Oost" in overview and "Gemeente Zwolle" in overview
-
-
-def test_profile_refuses_funding_that_ends_before_it_starts(client, world):
-    client.force_login(world.manager_ab)
-    response = client.post(
-        reverse("teams:team_edit", args=[world.team_a.pk]),
-        {"funded_from": "2027-01-01", "funded_until": "2026-01-01", "funders": "Gemeente"},
-    )
-    assert "kan niet eindigen voordat ze begint" in response.text
-
-
-def test_positions_are_changed_by_the_manager_and_seen_by_the_worker(client, world):
-    position = Position.objects.get(user=world.worker_a)
-    client.force_login(world.manager_ab)
-    data = {
-        "employer": position.employer_id,
-        "access_role": "worker",
-        "professional_role": "case_manager",
-        "membership": "team",
-        "accountable_to": "team",
-        "hours_per_week": "28",
-        "support_group": "Intervisie B",
-        "active_from": position.active_from.isoformat(),
-        "reason": "Nieuwe rol",
-    }
-    response = client.post(reverse("teams:position_edit", args=[world.team_a.pk, position.pk]), data)
-    assert response.status_code == 302
-    position.refresh_from_db()
-    assert (position.professional_role, position.hours_per_week, position.user) == (
-        "case_manager",
-        28,
-        world.worker_a,
-    )
-    assert position.history.first().history_change_reason == "Nieuwe rol"
-    client.force_login(world.worker_a)
-    mine = client.get(reverse("teams:my_position"))
-    assert "Intervisie B" in mine.text and "28" in mine.text
-    assert client.get(reverse("teams:positions", args=[world.team_a.pk])).status_code == 403
 
 
 # --- Mandates and reviews -------------------------------------------------------------------
