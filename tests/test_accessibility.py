@@ -227,7 +227,7 @@ def test_no_violations_on_the_start_page_of_every_role_and_on_every_form(live_se
     One test for all roles: each transactional test costs a flush of the whole database.
     """
     objects = Objects(world)
-    new_signal = ReferralFactory(team=world.team_a, status="new")
+    new_signal = ReferralFactory(team=world.team_a, status="received")
     users = {
         "anonymous": None,
         "worker": world.worker_a,
