@@ -1,14 +1,55 @@
 """The permission matrix: every URL of the apps × method × role → the expected answer.
 
-Deny by default: a URL of cases, teams or mandates that is missing from MATRIX fails the test.
-Every cell is requested against real objects of team A; no cell may answer 5xx, and a worker of
-another team, a partner or an administrator gets 404 on team A's case pages.
+No expectation is written by hand. Each comes from the view's declaration (cases/gateway.py:
+what it reads or changes, with which permission, for which object) and the one policy table
+(teams/policy.py), applied to the roles of the `world` fixture and to team A's objects (Objects):
+
+- anonymous: redirected to the login page (LoginRequiredMiddleware, whatever the method);
+- a method the view does not take (a POST-only action opened with GET): 405;
+- a view of no particular object (scope None): 403 unless the role holds the permission in some
+  team; a team-A object its URL names (a team, a mandate) is found only by who holds it in team A
+  (404 for who holds it elsewhere only); else the intended success;
+- a view of one object (household, signal, task): 404 outside the role's scope, 403 inside it
+  without the permission for that object (by role in its team, or by relation: OBJECT_RULES;
+  nothing of a closed household changes: REQUIRES_OPEN_HOUSEHOLD), else the intended success.
+
+The intended success is exact: a page answers 200 (the two step-up pages 302 to the password
+form); a POST of a valid PAYLOADS entry answers 302 and changes what STATE reads, and a refused
+POST changes nothing. EXCEPTIONS holds the cells the table cannot express, each with its reason.
+
+Deny by default: a URL of cases, teams or mandates whose view declares nothing fails the test.
 """
 
-import pytest
-from django.urls import reverse
+import dataclasses
+import datetime
+import itertools
+import uuid
+from functools import cached_property
+from types import SimpleNamespace
 
-from cases.models import AccessRequest
+import pytest
+from django.urls import resolve, reverse
+from django.utils import timezone
+
+from cases import gateway, zrm
+from cases.forms import (
+    ActionForm,
+    CaseReviewForm,
+    GoalForm,
+    HouseholdForm,
+    NetworkMemberForm,
+    PersonForm,
+    PlanForm,
+)
+from cases.models import (
+    AccessEvent,
+    AccessRequest,
+    Assessment,
+    ConsentDecision,
+    Household,
+    Referral,
+    Share,
+)
 from cases.tests.factories import (
     ActionFactory,
     CaseReviewFactory,
@@ -22,131 +63,98 @@ from cases.tests.factories import (
     SafetyWarningFactory,
     TaskFactory,
 )
+from cases.views.referrals import DECISIONS, referral_decide
+from mandates.forms import MandateForm
+from mandates.models import Mandate
 from mandates.tests.factories import MandateFactory
+from teams import policy
+from teams.forms import PositionForm, TeamProfileForm
 from teams.models import Position
-from tests.test_urls import URLS
+from teams.roles import roles_of
+from teams.tests.factories import OrganisationFactory, UserFactory
+from tests.test_urls import URLS, _example_path
 
 ROLES = ["anonymous", "partner", "worker", "other_worker", "coordinator", "manager", "admin"]
-OK = "ok"  # shown, redirected within the app, or a form error (2xx, 3xx, 400, 409)
+OK = "ok"  # the intended success of the cell: exactly 200 for a page, 302 and a change for a POST
 LOGIN = "login"  # redirected to the login page
+STEP_UP = "step_up"  # redirected to the password form first (allauth's reauthentication)
+
+# The world fixture (conftest.py): who each role is, and the access roles they hold today, in
+# team A (whose objects every cell is about) and in any team. test_the_roles_are_as_described.
+USERS = {
+    "partner": "partner",  # a partner reporter: no position, an organisation
+    "worker": "worker_a",
+    "other_worker": "worker_b",  # a worker of team B
+    "coordinator": "coordinator_a",
+    "manager": "manager_ab",  # manager of team A and of team B
+    "admin": "admin",  # a superuser without a position
+}
+HELD_IN_TEAM_A = {"worker": {policy.WORKER}, "coordinator": {policy.COORDINATOR}, "manager": {policy.MANAGER}}
+HELD_ANYWHERE = {**HELD_IN_TEAM_A, "other_worker": {policy.WORKER}, "partner": {policy.PARTNER}}
+
+APPS = ("cases", "teams", "mandates")
+APP_URLS = sorted((name, route) for name, route in URLS if name and name.split(":")[0] in APPS)
 
 
-def profile(*answers):
-    return dict(zip(ROLES, answers, strict=True))
+# --- The objects a cell is about ----------------------------------------------------------------
 
 
-# The expected answer per role, in the order of ROLES.
-READ = profile(LOGIN, 404, OK, 404, OK, OK, 404)  # household data, read
-EDIT = profile(LOGIN, 404, OK, 404, OK, 403, 404)  # household data, change (managers read only)
-OVERSEE = profile(LOGIN, 404, 403, 404, OK, OK, 404)  # the household's access log
-TRIAGE = profile(LOGIN, 404, 403, 404, OK, 403, 404)  # a decision on a signal
-QUEUE = profile(LOGIN, 403, 403, 403, OK, OK, 403)  # coordinators and managers
-TEAM = profile(LOGIN, 403, OK, OK, OK, OK, 403)  # any team member, in their own scope
-COORDINATOR = profile(LOGIN, 403, 403, 403, OK, 403, 403)
-MANAGER = profile(LOGIN, 403, 403, 403, 403, OK, 403)
-MANDATE_READ = profile(LOGIN, 403, 403, 403, OK, OK, 403)
-PARTNER = profile(LOGIN, OK, 403, 403, 403, 403, 403)
-ONLY_POST = profile(LOGIN, 405, 405, 405, 405, 405, 405)
+@dataclasses.dataclass(frozen=True)
+class Facts:
+    """What an expected answer depends on, of the object a URL is about (Objects makes it so)."""
 
-MATRIX = {
-    # households and the desk
-    "cases:household_list": {"GET": TEAM},
-    "cases:household_create": {"GET": TEAM | {"manager": 403}, "POST": TEAM | {"manager": 403}},
-    "cases:household_detail": {"GET": READ},
-    "cases:household_edit": {"GET": EDIT, "POST": EDIT},
-    "cases:household_history": {"GET": READ},
-    "cases:household_access_log": {"GET": OVERSEE},
-    "cases:household_close": {"GET": EDIT, "POST": EDIT},
-    "cases:household_reopen": {"GET": EDIT, "POST": EDIT},
-    "cases:person_add": {"GET": EDIT, "POST": EDIT},
-    "cases:person_edit": {"GET": EDIT, "POST": EDIT},
-    "cases:person_export": {"GET": EDIT},  # the allowed get the step-up redirect first
-    "cases:access_request_add": {"GET": ONLY_POST, "POST": EDIT},
-    "cases:access_request_answered": {"GET": ONLY_POST, "POST": EDIT},
-    "cases:consent_add": {"GET": EDIT, "POST": EDIT},
-    "cases:consent_withdraw": {"GET": ONLY_POST, "POST": EDIT},
-    "cases:share_add": {"GET": EDIT, "POST": EDIT},
-    "cases:network_add": {"GET": EDIT, "POST": EDIT},
-    "cases:network_edit": {"GET": EDIT, "POST": EDIT},
-    "cases:contact_add": {"GET": EDIT, "POST": EDIT},
-    "cases:warning_add": {"GET": EDIT, "POST": EDIT},
-    "cases:warning_end": {"GET": ONLY_POST, "POST": EDIT},
-    "cases:follow_up_decide": {"GET": EDIT, "POST": EDIT},
-    "cases:task_complete": {"GET": ONLY_POST, "POST": EDIT},
-    # the plan
-    "cases:plan_detail": {"GET": READ},
-    "cases:plan_version": {"GET": READ},
-    "cases:plan_print": {"GET": READ},
-    "cases:plan_start": {"GET": ONLY_POST, "POST": EDIT},
-    "cases:plan_edit": {"GET": EDIT, "POST": EDIT},
-    "cases:plan_evaluate": {"GET": EDIT, "POST": EDIT},
-    "cases:plan_approval": {"GET": ONLY_POST, "POST": EDIT},
-    "cases:goal_add": {"GET": EDIT, "POST": EDIT},
-    "cases:goal_edit": {"GET": EDIT, "POST": EDIT},
-    "cases:action_add": {"GET": EDIT, "POST": EDIT},
-    "cases:action_edit": {"GET": EDIT, "POST": EDIT},
-    "cases:action_done": {"GET": ONLY_POST, "POST": EDIT},
-    "cases:assessments": {"GET": READ},
-    "cases:assessment_add": {"GET": EDIT, "POST": EDIT},
-    "cases:review_add": {"GET": EDIT, "POST": EDIT},
-    "cases:review_edit": {"GET": EDIT, "POST": EDIT},
-    "cases:review_follow_up": {"GET": ONLY_POST, "POST": EDIT},
-    # signals (the signal is assigned to the worker, so the worker reads it)
-    "cases:referral_queue": {"GET": QUEUE},
-    "cases:referral_create": {"GET": COORDINATOR, "POST": COORDINATOR},
-    "cases:referral_detail": {"GET": READ},
-    "cases:referral_household_search": {"GET": TRIAGE},
-    "cases:referral_accept": {"GET": ONLY_POST, "POST": TRIAGE},
-    "cases:referral_assign": {"GET": ONLY_POST, "POST": TRIAGE},
-    "cases:referral_reassign": {"GET": ONLY_POST, "POST": TRIAGE},
-    "cases:referral_decline": {"GET": ONLY_POST, "POST": TRIAGE},
-    "cases:referral_forward": {"GET": ONLY_POST, "POST": TRIAGE},
-    "cases:referral_merge": {"GET": ONLY_POST, "POST": TRIAGE},
-    "cases:referral_close": {"GET": ONLY_POST, "POST": TRIAGE | {"worker": OK}},
-    "cases:referral_interests": {"GET": ONLY_POST, "POST": TRIAGE | {"worker": OK}},
-    "cases:referral_emergency": {"GET": READ, "POST": READ},
-    "cases:partner_referral_send": {"GET": PARTNER, "POST": PARTNER},
-    "cases:partner_referral_list": {"GET": PARTNER},
-    "cases:partner_referral_status": {"GET": PARTNER},
-    # on the road and the team's figures
-    "cases:caseload": {"GET": TEAM},
-    "cases:follow_up_list": {"GET": TEAM},
-    "cases:outreach_figures": {"GET": QUEUE},
-    "cases:user_access_log": {"GET": QUEUE},
-    # the team, positions and mandates
-    "teams:overview": {"GET": MANAGER},
-    "teams:team_edit": {"GET": MANAGER, "POST": MANAGER},
-    "teams:positions": {"GET": MANAGER},
-    "teams:position_add": {"GET": MANAGER, "POST": MANAGER},
-    "teams:position_edit": {"GET": MANAGER, "POST": MANAGER},
-    "teams:my_position": {"GET": TEAM},
-    "mandates:list": {"GET": MANDATE_READ},
-    "mandates:detail": {"GET": MANDATE_READ},
-    "mandates:add": {"GET": MANAGER, "POST": MANAGER},
-    "mandates:edit": {"GET": MANAGER, "POST": MANAGER},
-    "mandates:review": {"GET": MANAGER, "POST": MANAGER},
-    "mandates:partners": {"GET": MANAGER},
-    "mandates:partner": {"GET": MANAGER},
-    "mandates:partners_csv": {"GET": MANAGER},
+    open: bool = True  # its household is open
+    lead: str | None = "worker"  # the role that leads its household
+    assigned: str | None = None  # the role a signal is assigned to
+    linked: bool = True  # a signal is linked to a household
+
+
+# Objects' attribute → its facts; test_the_objects_are_as_described checks them.
+FACTS = {
+    "household": Facts(),
+    "closed_household": Facts(open=False),
+    "planless": Facts(),
+    "task": Facts(),
+    "referral": Facts(assigned="worker"),  # assigned to the worker, on the worker's household
+    "received": Facts(lead=None, linked=False),  # new: on no household yet, assigned to nobody
+    "accepted": Facts(),  # on the worker's household, not assigned yet
 }
 
-APP_URLS = sorted(
-    name for name, _route in URLS if name and name.split(":")[0] in ("cases", "teams", "mandates")
-)
+# The object a URL's `pk` names, where it is not the one of its scope (household, referral,
+# task): the state in which the URL's action is allowed.
+TARGETS = {
+    "cases:household_reopen": "closed_household",
+    "cases:plan_start": "planless",
+    "cases:referral_accept": "received",
+    "cases:referral_decline": "received",
+    "cases:referral_forward": "received",
+    "cases:referral_merge": "received",
+    "cases:referral_assign": "accepted",
+}
 
-
-def test_every_app_url_is_in_the_matrix():
-    """Deny by default: a new URL must be given its row before anything passes."""
-    assert sorted(set(APP_URLS) - set(MATRIX)) == []
-    assert sorted(set(MATRIX) - set(APP_URLS)) == [], "rows for URLs that no longer exist"
+# A view of no scope that names an object in its URL looks for it among the objects of the teams
+# where the user holds the permission: team A's object is not found (404) by who holds it only
+# elsewhere. These name no object of team A:
+NOT_OF_TEAM_A = {
+    "mandates:partner": "an organisation: its figures are those of the viewer's own teams",
+    "cases:partner_referral_status": "a signal of the partner's organisation, found among its own",
+}
 
 
 class Objects:
-    """Real objects of team A, one of each kind; worker_a leads the household and has the signal."""
+    """Real objects of team A, one of each kind; worker_a leads the household and has the signal.
+
+    The objects a few URLs need in another state (a closed household, a household without a
+    plan, a new or an accepted signal) are made when first asked for (TARGETS).
+    """
 
     def __init__(self, world):
+        self.world = world
+        self.team = world.team_a
+        self.worker = world.worker_a
         self.household = HouseholdFactory(team=world.team_a, lead_worker=world.worker_a)
-        self.person = PersonFactory(household=self.household)
+        # An adult: who decides on consent does not depend on a random age.
+        self.person = PersonFactory(household=self.household, birth_date=datetime.date(1980, 5, 1))
         self.plan = PlanFactory(household=self.household)
         self.goal = GoalFactory(plan=self.plan)
         self.action = ActionFactory(plan=self.plan, worker=world.worker_a)
@@ -154,24 +162,52 @@ class Objects:
         self.review = CaseReviewFactory(household=self.household)
         self.warning = SafetyWarningFactory(household=self.household, recorded_by=world.worker_a)
         self.task = TaskFactory(household=self.household)
-        self.referral = ReferralFactory(
-            team=world.team_a,
-            household=self.household,
-            assigned_to=world.worker_a,
-            status="assigned",
-            sender_organisation=world.partner.organisation,
-            submitted_by=world.partner,
-        )
+        self.referral = self._signal(status="assigned", household=self.household, assigned_to=world.worker_a)
         self.consent = ConsentDecisionFactory(
             person=self.person, recipient=world.partner.organisation, recorded_by=world.worker_a
         )
         self.access_request = AccessRequest.objects.create(
             person=self.person, due_on="2026-12-31", recorded_by=world.worker_a
         )
-        self.mandate = MandateFactory(team=world.team_a, organisation=world.partner.organisation)
+        # One mandate in force per team, partner and domain: a second Objects shares the first's.
+        self.mandate = Mandate.objects.filter(
+            team=world.team_a, organisation=world.partner.organisation
+        ).first() or MandateFactory(team=world.team_a, organisation=world.partner.organisation)
         self.position = Position.objects.get(user=world.worker_a)
-        self.team = world.team_a
-        self.worker = world.worker_a
+
+    def _signal(self, **fields):
+        return ReferralFactory(
+            team=self.team,
+            sender_organisation=self.world.partner.organisation,
+            submitted_by=self.world.partner,
+            **fields,
+        )
+
+    @cached_property
+    def closed_household(self):
+        return HouseholdFactory(team=self.team, lead_worker=self.worker, closed=True)
+
+    @cached_property
+    def planless(self):
+        return HouseholdFactory(team=self.team, lead_worker=self.worker)
+
+    @cached_property
+    def received(self):
+        return self._signal(status="received", received_at=timezone.now() - datetime.timedelta(hours=2))
+
+    @cached_property
+    def earlier(self):
+        """An earlier new signal of the team, to merge `received` into."""
+        return self._signal(status="received", received_at=timezone.now() - datetime.timedelta(days=3))
+
+    @cached_property
+    def accepted(self):
+        return self._signal(status="accepted", household=self.household)
+
+    def target(self, name: str):
+        """The object the URL is about (None for a URL of no particular object)."""
+        scope = DECLARED[name][3] if name in DECLARED else None
+        return getattr(self, TARGETS.get(name, scope)) if scope else None
 
     def kwargs(self, name: str) -> dict:
         household = {"pk": self.household.pk}
@@ -190,7 +226,6 @@ class Objects:
             "cases:action_done": {**household, "action_pk": self.action.pk},
             "cases:review_edit": {**household, "review_pk": self.review.pk},
             "cases:review_follow_up": {**household, "review_pk": self.review.pk, "line": 0},
-            "cases:task_complete": {"pk": self.task.pk},
             "cases:partner_referral_status": {"reference": self.referral.reference},
             "cases:user_access_log": {"user_pk": self.worker.pk},
             "teams:team_edit": {"pk": self.team.pk},
@@ -204,21 +239,520 @@ class Objects:
         }
         if name in by_name:
             return by_name[name]
-        if name.startswith("cases:referral_") and name not in (
-            "cases:referral_queue",
-            "cases:referral_create",
-        ):
-            return {"pk": self.referral.pk}
-        return household if "<uuid:pk>" in dict(URLS)[name] else {}
+        target = self.target(name)
+        return {"pk": target.pk} if target is not None else {}
 
 
-def matches(expected, response) -> bool:
+# --- What each view declares ----------------------------------------------------------------------
+
+
+def accepted_methods(view) -> set[str] | None:
+    """The methods a view takes, as Django's require_http_methods (require_GET, require_POST)
+    keeps them in its closure; None when it takes any."""
+    while view is not None:
+        for cell in view.__closure__ or ():
+            contents = cell.cell_contents
+            if (
+                isinstance(contents, list | tuple)
+                and contents
+                and all(isinstance(method, str) and method.isupper() for method in contents)
+            ):
+                return set(contents)
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
+def _declarations():
+    declared, methods, names_object, undeclared = {}, {}, {}, []
+    for name, route in APP_URLS:
+        match = resolve(_example_path(route))
+        declaration = gateway.declared(match.func)
+        if declaration is None:
+            undeclared.append(name)
+            continue
+        kind, what, perm, scope = declaration
+        if match.func is referral_decide:
+            # One view for all decisions on a signal: it fetches the signal with the permission
+            # of the decision (cases/views/referrals.py DECISIONS) instead of the declared one.
+            perm = DECISIONS[match.kwargs["action"]][0]
+        declared[name] = (kind, what, perm, scope)
+        names_object[name] = bool(match.kwargs.keys() - {"action"})
+        # Every URL is opened with GET (405 where the view refuses it), and posted to where it
+        # takes a POST. A view that names no methods takes any: its page is its GET.
+        accepted = accepted_methods(match.func) or {"GET"}
+        methods[name] = {"GET": "GET" in accepted} | ({"POST": True} if "POST" in accepted else {})
+    return declared, methods, names_object, undeclared
+
+
+DECLARED, METHODS, NAMES_OBJECT, UNDECLARED = _declarations()
+
+
+# --- The expected answer, from the table ---------------------------------------------------------
+
+
+def _held(role: str, *, anywhere: bool) -> set[str]:
+    return set((HELD_ANYWHERE if anywhere else HELD_IN_TEAM_A).get(role, ()))
+
+
+def _stand_in(scope: str, facts: Facts):
+    """The object as OBJECT_RULES see it: a household, or something of one (a signal, a task)."""
+    household = SimpleNamespace(lead_worker_id=facts.lead)
+    if scope == "household":
+        return household
+    linked = facts.linked
+    return SimpleNamespace(
+        assigned_to_id=facts.assigned,
+        household_id=1 if linked else None,
+        household=household if linked else None,
+    )
+
+
+def holds_for(role: str, perm: str, scope: str, facts: Facts) -> bool:
+    """Whether the role holds `perm` for team A's object: by its role there or by a relation to
+    the object (OBJECT_RULES), and not a change of a closed household (REQUIRES_OPEN_HOUSEHOLD)."""
+    held = _held(role, anywhere=False)
+    user = SimpleNamespace(pk=role)
+    granted = bool(held & policy.PERMISSIONS[perm]) or (
+        bool(held) and any(rule(user, _stand_in(scope, facts)) for rule in policy.OBJECT_RULES.get(perm, ()))
+    )
+    return granted and (facts.open or perm not in policy.REQUIRES_OPEN_HOUSEHOLD)
+
+
+def in_scope(role: str, scope: str, facts: Facts) -> bool:
+    """Whether the role finds the object at all (else 404): the households of the teams where it
+    reads case data, closed ones only for their lead worker and whoever reads closed ones; a
+    signal on such a household, assigned to the role, or of a team where it reads all signals."""
+    held = _held(role, anywhere=False)
+    if not held & policy.PERMISSIONS["household.read"]:
+        return False
+    household = facts.linked and (
+        facts.open or facts.lead == role or bool(held & policy.PERMISSIONS["household.read_closed"])
+    )
+    if scope in ("household", "task"):
+        return household
+    return household or facts.assigned == role or bool(held & policy.PERMISSIONS["referral.read_all"])
+
+
+def expected(name: str, method: str, role: str):
+    if role == "anonymous":
+        return LOGIN
+    if not METHODS[name][method]:
+        return 405
+    _kind, _what, perm, scope = DECLARED[name]
+    if scope is None:
+        if perm is None:
+            return OK
+        if not _held(role, anywhere=True) & policy.PERMISSIONS[perm]:
+            return 403
+        if NAMES_OBJECT[name] and name not in NOT_OF_TEAM_A:
+            return OK if _held(role, anywhere=False) & policy.PERMISSIONS[perm] else 404
+        return OK
+    facts = FACTS[TARGETS.get(name, scope)]
+    if not in_scope(role, scope, facts):
+        return 404
+    return OK if perm is None or holds_for(role, perm, scope, facts) else 403
+
+
+# Cells the table cannot express: (URL name, method, role) → (answer, why).
+EXCEPTIONS: dict[tuple[str, str, str], tuple[object, str]] = {}
+
+# What the intended success of a cell is, where it is not 200 (GET) or 302 with a change (POST).
+SUCCESS = {
+    ("cases:person_export", "GET"): STEP_UP,  # the resident's data: the password again first
+    ("cases:referral_emergency", "GET"): STEP_UP,  # emergency access: the password again first
+    ("cases:referral_emergency", "POST"): STEP_UP,
+}
+
+
+def profile(*answers):
+    return dict(zip(ROLES, answers, strict=True))
+
+
+ONLY_POST = profile(LOGIN, 405, 405, 405, 405, 405, 405)  # GET of a POST-only action
+
+MATRIX = {
+    name: {
+        method: {
+            role: EXCEPTIONS.get((name, method, role), (expected(name, method, role),))[0] for role in ROLES
+        }
+        for method in METHODS[name]
+    }
+    for name in DECLARED
+}
+
+
+# --- Valid submissions -----------------------------------------------------------------------------
+
+
+def _day(days: int = 0) -> str:
+    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+def _once() -> dict:
+    """A create form's fresh submission id (cases/once.py)."""
+    return {"submission_id": str(uuid.uuid4())}
+
+
+def _team_of(user, o) -> int:
+    """The team a user registers in: their first team (team A for who has none)."""
+    team = Position.objects.filter(user=user).order_by("pk").values_list("team_id", flat=True).first()
+    return team or o.team.pk
+
+
+def as_posted(form, **changes) -> dict:
+    """What the browser posts for an unbound form as it is shown (its initial values), changed."""
+    data = {}
+    for name, field in form.fields.items():
+        if field.disabled:
+            continue
+        value = form[name].value()
+        if isinstance(value, bool):
+            if value:
+                data[form.add_prefix(name)] = "on"
+            continue
+        shown = field.widget.format_value(value)
+        if isinstance(shown, list):
+            shown = [item for item in shown if item != ""]
+        if shown not in (None, "", []):
+            data[form.add_prefix(name)] = shown
+    return data | changes
+
+
+_counter = itertools.count(1)
+
+
+def _new(text: str) -> str:
+    """A value no earlier request of the cell posted: team, position and mandate are shared by
+    the Objects of a cell, and a second success must change them again."""
+    return f"{text} ({next(_counter)})"
+
+
+def _fresh(obj):
+    return type(obj)._base_manager.get(pk=obj.pk)
+
+
+def _with_approval(o) -> dict:
+    """The team asks for approval of plans; the worker (or coordinator) asks for it."""
+    o.team.plan_approval_required = True
+    o.team.save()
+    return {}
+
+
+# URL name → function(objects, world, user) → the POST of a submission that succeeds.
+PAYLOADS = {
+    "cases:household_create": lambda o, w, u: {
+        **_once(),
+        "household-team": _team_of(u, o),
+        "household-name": "Familie Nieuwkomer",
+        "household-street": "Kerkstraat",
+        "household-house_number": "12",
+        "household-postcode": "8021AB",
+        "household-city": "Zwolle",
+        "member-first_name": "Anna",
+        "member-last_name": "Nieuwkomer",
+        "member-birth_date": "1985-03-01",
+        "member-relation": "main_resident",
+    },
+    "cases:household_edit": lambda o, w, u: as_posted(
+        HouseholdForm(instance=o.household, team_ids=[o.team.pk]), name="Familie Verhuisd", reason="Verhuisd"
+    ),
+    "cases:household_close": lambda o, w, u: {
+        "end_result": "quick_fix",
+        "reason": "Doelen bereikt",
+        "cancel_open_actions": "on",
+    },
+    "cases:household_reopen": lambda o, w, u: {"reason": "Nieuwe zorgen van school"},
+    "cases:person_add": lambda o, w, u: {
+        **_once(),
+        "first_name": "Daan",
+        "last_name": "Jansen",
+        "birth_date": "2015-06-01",
+        "relation": "child",
+    },
+    "cases:person_edit": lambda o, w, u: as_posted(PersonForm(instance=o.person), first_name="Gewijzigd"),
+    "cases:access_request_add": lambda o, w, u: {**_once(), "note": "Wil alles op papier"},
+    "cases:access_request_answered": lambda o, w, u: {},
+    "cases:consent_add": lambda o, w, u: {
+        **_once(),
+        "recipient": str(w.partner.organisation_id),
+        "purpose": "coordination",
+        "categories": ["contact", "situation"],
+        "decision": "given",
+        "legal_basis": "consent",
+        "obtained": "verbal",
+        "information_given": "Uitgelegd wat we delen en waarom.",
+    },
+    "cases:consent_withdraw": lambda o, w, u: {"withdrawn_by": str(o.person.pk)},
+    "cases:share_add": lambda o, w, u: {
+        **_once(),
+        "recipient": str(w.partner.organisation_id),
+        "purpose": "feedback",  # the person's consent covers it
+        "content": "Het gezin is in beeld bij het wijkteam.",
+    },
+    "cases:network_add": lambda o, w, u: {
+        **_once(),
+        "name": "Oma Jansen",
+        "kind": "family",
+        "family_agrees": "on",
+    },
+    "cases:network_edit": lambda o, w, u: as_posted(NetworkMemberForm(instance=o.member), name="Opa Jansen"),
+    "cases:contact_add": lambda o, w, u: {**_once(), "quick": "card_left"},
+    "cases:warning_add": lambda o, w, u: {
+        **_once(),
+        "incident": "threat",
+        "incident_on": _day(),
+        "description": "Dreigde met de hond.",
+        "advice": ["in_pairs"],
+    },
+    "cases:warning_end": lambda o, w, u: {"reason": "Twee bezoeken zonder incident"},
+    "cases:follow_up_decide": lambda o, w, u: {
+        "kind": "try_again",
+        "next_kind": "letter",
+        "revisit_on": _day(14),
+        "note": "Een brief sturen en 's avonds langs.",
+    },
+    "cases:task_complete": lambda o, w, u: {"note": "Huisarts en school gebeld"},
+    "cases:plan_start": lambda o, w, u: {},
+    "cases:plan_edit": lambda o, w, u: as_posted(PlanForm(instance=o.plan), worries="Schulden lopen op"),
+    "cases:plan_evaluate": lambda o, w, u: {"note": "Rust in huis bereikt.", "next_evaluation": _day(90)},
+    "cases:plan_approval": lambda o, w, u: _with_approval(o),
+    "cases:goal_add": lambda o, w, u: {
+        **_once(),
+        "domain": str(zrm.domains().first().pk),
+        "family_words": "Werk vinden",
+    },
+    "cases:goal_edit": lambda o, w, u: as_posted(GoalForm(instance=o.goal), family_words="Weer naar school"),
+    "cases:action_add": lambda o, w, u: {
+        **_once(),
+        "what": "Schuldhulp bellen",
+        "who": "worker",
+        "worker": str(w.worker_a.pk),
+        "due_date": _day(7),
+    },
+    "cases:action_edit": lambda o, w, u: as_posted(
+        ActionForm(instance=o.action, plan=o.plan), what="Budgetcoach bellen"
+    ),
+    "cases:action_done": lambda o, w, u: {},
+    "cases:assessment_add": lambda o, w, u: {
+        "person": str(o.person.pk),
+        "assessed_on": _day(),
+        **{f"score_{domain.pk}": "3" for domain in zrm.domains()},
+    },
+    "cases:review_add": lambda o, w, u: {
+        **_once(),
+        "held_on": _day(),
+        "workers": [str(w.worker_a.pk)],
+        "question": "Hoe krijgen we vader in beeld?",
+        "follow_up": "Vader bellen",
+    },
+    "cases:review_edit": lambda o, w, u: as_posted(
+        CaseReviewForm(instance=o.review, household=o.household), question="Wie belt de school?"
+    ),
+    "cases:review_follow_up": lambda o, w, u: {},
+    "cases:referral_create": lambda o, w, u: {
+        **_once(),
+        "team": str(o.team.pk),
+        "channel": "phone",
+        "received_at": timezone.localtime(timezone.now() - datetime.timedelta(hours=1)).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
+        "sender_organisation": str(w.partner.organisation_id),
+        "sender_name": "Juf Bakker",
+        "urgency": "normal",
+        "concern": "Kinderen komen zonder ontbijt.",
+        "prior_information_confidentiality": "normal",
+        "subject_last_name": "Jansen",
+    },
+    "cases:referral_accept": lambda o, w, u: {"household": str(o.household.pk), "reason": "Bekend gezin"},
+    "cases:referral_assign": lambda o, w, u: {"worker": str(w.worker_a.pk)},
+    "cases:referral_reassign": lambda o, w, u: {
+        "worker": str(w.colleague_a.pk),
+        "current": str(w.worker_a.pk),
+        "reason": "Verlof",
+    },
+    "cases:referral_decline": lambda o, w, u: {"reason_code": "other", "reason": "Geen zorgen genoemd"},
+    "cases:referral_forward": lambda o, w, u: {
+        "organisation": str(w.partner.organisation_id),
+        "reason": "Hun gebied",
+    },
+    "cases:referral_merge": lambda o, w, u: {"into": str(o.earlier.pk), "reason": "Zelfde gezin"},
+    "cases:referral_close": lambda o, w, u: {"end_result": "quick_fix", "reason": "Opgelost"},
+    "cases:referral_interests": lambda o, w, u: {
+        "household_view": "Moeder wil rust",
+        "professional_judgement": "Zorgelijk",
+    },
+    "cases:referral_emergency": lambda o, w, u: {"reason": "Huisbezoek over tien minuten"},
+    "cases:partner_referral_send": lambda o, w, u: {
+        **_once(),
+        "team": str(o.team.pk),
+        "urgency": "normal",
+        "concern": "Kinderen komen zonder ontbijt.",
+        "prior_information_confidentiality": "normal",
+        "subject_last_name": "Jansen",
+        "sender_name": "Juf Bakker",
+    },
+    "teams:team_edit": lambda o, w, u: as_posted(
+        TeamProfileForm(instance=o.team), support_rhythm=_new("Elke week"), reason="Nieuw ritme"
+    ),
+    "teams:position_add": lambda o, w, u: {
+        **_once(),
+        "user": str(UserFactory().pk),
+        "employer": str(o.position.employer_id),
+        "access_role": "worker",
+        "membership": "team",
+        "accountable_to": "team",
+        "active_from": _day(),
+    },
+    "teams:position_edit": lambda o, w, u: as_posted(
+        PositionForm(instance=o.position, by=u or w.manager_ab),
+        hours_per_week=str(int(_fresh(o.position).hours_per_week or 0) % 30 + 5),  # always others
+        reason="Meer uren",
+    ),
+    "mandates:add": lambda o, w, u: {
+        **_once(),
+        "team": str(o.team.pk),
+        "organisation": str(OrganisationFactory(sector="ggz").pk),
+        "domain": "ggz",
+        "kind": "machtiging",
+        "scope": "Overleg over gezamenlijke cliënten.",
+        "sharing_basis": "agreement",
+        "feedback_level": "status",
+        "valid_from": _day(),
+        "status": "draft",
+    },
+    "mandates:edit": lambda o, w, u: as_posted(
+        MandateForm(instance=o.mandate, team_ids=[o.team.pk]),
+        scope=_new("Ook schuldhulp."),
+        reason="Uitgebreid",
+    ),
+    "mandates:review": lambda o, w, u: {
+        "reviewed_on": _day(),
+        "decision": "continue",
+        "notes": "Loopt goed.",
+        "next_review_on": _day(180),
+    },
+}
+
+# URL name → function(objects, world) → what a successful POST changes (and a refused one not).
+STATE = {
+    "cases:household_create": lambda o, w: Household.objects.count(),
+    "cases:household_edit": lambda o, w: _fresh(o.household).name,
+    "cases:household_close": lambda o, w: _fresh(o.household).status,
+    "cases:household_reopen": lambda o, w: _fresh(o.closed_household).status,
+    "cases:person_add": lambda o, w: o.household.members.count(),
+    "cases:person_edit": lambda o, w: _fresh(o.person).first_name,
+    "cases:access_request_add": lambda o, w: AccessRequest.objects.filter(person=o.person).count(),
+    "cases:access_request_answered": lambda o, w: _fresh(o.access_request).handled_on,
+    "cases:consent_add": lambda o, w: ConsentDecision.objects.filter(person=o.person).count(),
+    "cases:consent_withdraw": lambda o, w: ConsentDecision.objects.filter(person=o.person).count(),
+    "cases:share_add": lambda o, w: Share.objects.filter(household=o.household).count(),
+    "cases:network_add": lambda o, w: o.household.network.count(),
+    "cases:network_edit": lambda o, w: _fresh(o.member).name,
+    "cases:contact_add": lambda o, w: o.household.contacts.count(),
+    "cases:warning_add": lambda o, w: o.household.safety_warnings.count(),
+    "cases:warning_end": lambda o, w: _fresh(o.warning).active_until,
+    "cases:follow_up_decide": lambda o, w: o.household.follow_up_decisions.count(),
+    "cases:task_complete": lambda o, w: _fresh(o.task).status,
+    "cases:plan_start": lambda o, w: o.planless.plans.count(),
+    "cases:plan_edit": lambda o, w: _fresh(o.plan).worries,
+    "cases:plan_evaluate": lambda o, w: _fresh(o.plan).status,
+    "cases:plan_approval": lambda o, w: _fresh(o.plan).approval,
+    "cases:goal_add": lambda o, w: o.plan.goals.count(),
+    "cases:goal_edit": lambda o, w: _fresh(o.goal).family_words,
+    "cases:action_add": lambda o, w: o.plan.actions.count(),
+    "cases:action_edit": lambda o, w: _fresh(o.action).what,
+    "cases:action_done": lambda o, w: _fresh(o.action).status,
+    "cases:assessment_add": lambda o, w: Assessment.objects.filter(person=o.person).count(),
+    "cases:review_add": lambda o, w: o.household.reviews.count(),
+    "cases:review_edit": lambda o, w: _fresh(o.review).question,
+    "cases:review_follow_up": lambda o, w: o.plan.actions.count(),
+    "cases:referral_create": lambda o, w: Referral.objects.filter(team=o.team).count(),
+    "cases:referral_accept": lambda o, w: _fresh(o.received).status,
+    "cases:referral_assign": lambda o, w: _fresh(o.accepted).status,
+    "cases:referral_reassign": lambda o, w: _fresh(o.referral).assigned_to_id,
+    "cases:referral_decline": lambda o, w: _fresh(o.received).status,
+    "cases:referral_forward": lambda o, w: _fresh(o.received).status,
+    "cases:referral_merge": lambda o, w: _fresh(o.received).status,
+    "cases:referral_close": lambda o, w: _fresh(o.referral).status,
+    "cases:referral_interests": lambda o, w: _fresh(o.referral).household_view,
+    # Emergency access is granted after the step-up; until then nothing is logged as emergency.
+    "cases:referral_emergency": lambda o, w: AccessEvent.objects.filter(
+        action=AccessEvent.Action.EMERGENCY
+    ).count(),
+    "cases:partner_referral_send": lambda o, w: Referral.objects.filter(
+        sender_organisation=w.partner.organisation
+    ).count(),
+    "teams:team_edit": lambda o, w: _fresh(o.team).support_rhythm,
+    "teams:position_add": lambda o, w: o.team.positions.count(),
+    "teams:position_edit": lambda o, w: _fresh(o.position).hours_per_week,
+    "mandates:add": lambda o, w: Mandate.objects.count(),
+    "mandates:edit": lambda o, w: _fresh(o.mandate).scope,
+    "mandates:review": lambda o, w: o.mandate.reviews.count(),
+}
+
+
+# --- The tests -------------------------------------------------------------------------------------
+
+
+def test_every_app_url_is_declared_and_in_the_matrix():
+    """Deny by default: a URL whose view declares nothing fails before anything passes."""
+    assert UNDECLARED == [], "views without @reads, @changes or @no_case_data"
+    assert sorted(MATRIX) == [name for name, _route in APP_URLS]
+    assert set(EXCEPTIONS) <= {(n, m, r) for n in MATRIX for m in MATRIX[n] for r in ROLES}
+    assert set(TARGETS) | set(NOT_OF_TEAM_A) <= set(DECLARED)
+
+
+def test_every_post_has_a_payload_and_a_state():
+    posts = {name for name, methods in METHODS.items() if methods.get("POST")}
+    assert sorted(posts - set(PAYLOADS)) == []
+    assert sorted(posts - set(STATE)) == []
+    assert sorted((set(PAYLOADS) | set(STATE)) - posts) == [], "entries for URLs that take no POST"
+
+
+@pytest.mark.django_db
+def test_the_roles_are_as_described(world):
+    """HELD_IN_TEAM_A and HELD_ANYWHERE describe the world fixture as the app sees it."""
+    for role, attribute in USERS.items():
+        roles = roles_of(getattr(world, attribute))
+        assert roles.by_team.get(world.team_a.pk, set()) == HELD_IN_TEAM_A.get(role, set()), role
+        assert roles.all | ({policy.PARTNER} if roles.is_partner_reporter else set()) == HELD_ANYWHERE.get(
+            role, set()
+        ), role
+
+
+@pytest.mark.django_db
+def test_the_objects_are_as_described(world):
+    """FACTS describe the objects of Objects as they are in the database."""
+    objects = Objects(world)
+    users = {attribute and getattr(world, attribute): role for role, attribute in USERS.items()}
+    for attribute, facts in FACTS.items():
+        obj = getattr(objects, attribute)
+        household = obj if isinstance(obj, Household) else obj.household
+        assert (household is not None) == facts.linked, attribute
+        if household is not None:
+            assert (household.status == Household.Status.OPEN) == facts.open, attribute
+            assert users.get(household.lead_worker) == facts.lead, attribute
+        assert users.get(getattr(obj, "assigned_to", None)) == facts.assigned, attribute
+
+
+def matches(name: str, method: str, expected, response, url: str) -> bool:
     status = response.status_code
     if expected == LOGIN:
-        return status == 302 and "/accounts/login/" in response.url
-    if expected == OK:
-        return status < 400 or status in (400, 409)
-    return status == expected
+        return status == 302 and response.url.startswith(reverse("account_login"))
+    if expected != OK:
+        return status == expected
+    success = SUCCESS.get((name, method), 200 if method == "GET" else 302)
+    if success == STEP_UP:
+        return status == 302 and response.url.startswith(reverse("account_reauthenticate"))
+    if success == 302:
+        # On to the next page: not to the login or password form, not back to the form itself.
+        where = response.url.split("?")[0]
+        return status == 302 and where not in (
+            reverse("account_login"),
+            reverse("account_reauthenticate"),
+            url,
+        )
+    return status == success
 
 
 def assert_hardened(response) -> None:
@@ -239,33 +773,52 @@ def assert_hardened(response) -> None:
     assert response["X-Request-ID"]
 
 
+def _answer(response) -> str:
+    """The answer, as a failure message shows it: the status, where to, and a form's errors."""
+    text = str(response.status_code)
+    if response.status_code in (301, 302):
+        text += f" → {response.url}"
+    for context in response.context or []:
+        form = context.get("form") if hasattr(context, "get") else None
+        if form is not None and getattr(form, "errors", None):
+            text += f" {dict(form.errors)}"
+            break
+    return text
+
+
 CELLS = [(name, method) for name in sorted(MATRIX) for method in MATRIX[name]]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name, method", CELLS, ids=[f"{n}-{m}" for n, m in CELLS])
 def test_every_cell(client, world, name, method):
-    """Each role gets what the matrix says, and nobody gets a 5xx."""
+    """Each role gets what the declaration and the policy say, exactly, and nobody a 5xx."""
+    users = {role: getattr(world, attribute) for role, attribute in USERS.items()}
     objects = Objects(world)
-    url = reverse(name, kwargs=objects.kwargs(name))
-    users = {
-        "anonymous": None,
-        "partner": world.partner,
-        "worker": world.worker_a,
-        "other_worker": world.worker_b,
-        "coordinator": world.coordinator_a,
-        "manager": world.manager_ab,
-        "admin": world.admin,
-    }
     wrong = []
-    for role, user in users.items():
+    for role in ROLES:
+        user = users.get(role)
         client.logout()
         if user is not None:
             client.force_login(user)
-        response = client.get(url) if method == "GET" else client.post(url, {})
+        url = reverse(name, kwargs=objects.kwargs(name))
+        expected_answer = MATRIX[name][method][role]
+        if method == "GET":
+            response = client.get(url)
+        else:
+            data = PAYLOADS[name](objects, world, user)
+            before = STATE[name](objects, world)
+            response = client.post(url, data)
         assert response.status_code < 500, (role, response.status_code)
         if user is not None and response.status_code == 200:
             assert_hardened(response)
-        if not matches(MATRIX[name][method][role], response):
-            wrong.append((role, MATRIX[name][method][role], response.status_code))
+        if not matches(name, method, expected_answer, response, url):
+            wrong.append((role, expected_answer, _answer(response)))
+        if method == "POST":
+            changed = STATE[name](objects, world) != before
+            should = expected_answer == OK and SUCCESS.get((name, method)) != STEP_UP
+            if changed != should:
+                wrong.append((role, "a change" if should else "no change", _answer(response)))
+            if changed:
+                objects = Objects(world)  # the next role starts from the same state
     assert wrong == []
