@@ -80,6 +80,9 @@ class ConsentDecision(models.Model):
     decided_by = models.JSONField(
         _("decided by"),
         default=list,
+        # Empty for a decision on another legal basis than consent: then nobody of the family
+        # decided, the team recorded the basis (and its explanation, basis_text).
+        blank=True,
         help_text=_("The people who decided: the person, or the parents with authority."),
     )
     valid_until = models.DateField(_("valid until"), null=True, blank=True)

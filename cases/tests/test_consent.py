@@ -111,6 +111,33 @@ def test_from_16_the_young_person_alone(client, world, family):
     assert ConsentDecision.objects.get().decided_by == [str(people["young"].pk)]
 
 
+@pytest.mark.parametrize("basis", ["consent", "legal_task", "vital_interest", "other"])
+@pytest.mark.parametrize("who", ["child", "teen", "young", "mother"])
+def test_a_decision_is_recorded_on_every_basis_at_every_age(client, world, family, basis, who):
+    """Given on each legal basis for each age band: recorded (it answered 500 on any basis but
+    consent). On consent the right people decided; on another basis nobody of the family did."""
+    household, people = family
+    person = people[who]
+    data = consent_post(
+        world, legal_basis=basis, basis_text="Wmo 2015 art. 2.3.2" if basis == "other" else ""
+    )
+    if basis == "consent" and who in ("child", "teen"):
+        data["parents"] = [people["mother"].pk]
+        data["child_agrees"] = "on"
+    client.force_login(world.worker_a)
+    response = client.post(add_url(household, person), data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    decision = ConsentDecision.objects.get(person=person)
+    assert decision.legal_basis == basis
+    if basis == "consent":
+        assert (
+            str(person.pk if who in ("young", "mother", "teen") else people["mother"].pk)
+            in decision.decided_by
+        )
+    else:
+        assert decision.decided_by == []
+
+
 def test_withdrawing_is_one_step_like_giving_and_keeps_the_old_decision(client, world, family):
     household, people = family
     client.force_login(world.worker_a)
