@@ -117,7 +117,7 @@ def team_of(obj) -> int | None:
     """The team an object belongs to: itself (a team), its own, or its household's."""
     if obj is None:
         return None
-    if obj._meta.label == "teams.Team":
+    if getattr(getattr(obj, "_meta", None), "label", "") == "teams.Team":
         return obj.pk
     if hasattr(obj, "team_id"):
         return obj.team_id
@@ -140,7 +140,7 @@ def teams_for(user, perm: str) -> list[int]:
     return sorted(team_id for team_id, held in roles.by_team.items() if held & granted_to)
 
 
-def held_in(user, team_id: int | None) -> set[str]:
+def _held_in(user, team_id: int | None) -> set[str]:
     return set(roles_of(user).by_team.get(team_id, set())) if team_id is not None else set()
 
 
@@ -154,7 +154,7 @@ def _can(user, perm: str, obj) -> tuple[bool, str]:
     if obj is None:
         return bool(teams_for(user, perm)), ""
     team_id = team_of(obj)
-    held = held_in(user, team_id)
+    held = _held_in(user, team_id)
     granted = bool(held & granted_to) or (
         bool(held) and any(rule(user, obj) for rule in OBJECT_RULES.get(perm, ()))
     )
@@ -183,11 +183,6 @@ def require(user, perm: str, obj=None) -> None:
 
 def is_partner_reporter(user) -> bool:
     return roles_of(user).is_partner_reporter
-
-
-def holds_case_role(user) -> bool:
-    """Whether the user holds any role that reads case data (used by separation of duties)."""
-    return bool(roles_of(user).by_team)
 
 
 class Grants:

@@ -35,15 +35,14 @@ def roles_of(user) -> Roles:
         return cached
     by_team: dict[int, set[str]] = {}
     names: dict[int, str] = {}
-    for team_id, team_name, role in (
-        Position.objects.active().filter(user=user).values_list("team_id", "team__name", "access_role")
-    ):
-        by_team.setdefault(team_id, set()).add(role)
-        names[team_id] = team_name
-    roles = Roles(
-        by_team=by_team,
-        team_names=names,
-        is_partner_reporter=not by_team and user.organisation_id is not None,
-    )
+    # Administrators and partner reporters hold no case roles, whatever positions they were
+    # given (teams.services.position_save refuses them; this holds for any left from before).
+    if not (user.is_superuser or user.is_staff or user.organisation_id is not None):
+        for team_id, team_name, role in (
+            Position.objects.active().filter(user=user).values_list("team_id", "team__name", "access_role")
+        ):
+            by_team.setdefault(team_id, set()).add(role)
+            names[team_id] = team_name
+    roles = Roles(by_team=by_team, team_names=names, is_partner_reporter=user.organisation_id is not None)
     user._wijkteam_roles = roles
     return roles

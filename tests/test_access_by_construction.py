@@ -334,3 +334,53 @@ def test_a_task_page_is_fetched_through_the_gateway(demo, client):
     assert response.status_code == 404
     refusal = AccessEvent.objects.get(user=demo.worker, result=AccessEvent.Result.DENIED)
     assert (refusal.object_type, refusal.object_id) == ("task", str(other.pk))
+
+
+# --- The issue's two demo checks ------------------------------------------------------------------
+
+
+def test_the_demo_manager_cannot_grant_themselves_a_position(client, demo):
+    """As `manager`: a new coordinator position for their own user is refused, in Dutch, at the
+    field, and the form keeps what was typed."""
+    manager = User.objects.get(username="manager")
+    team = demo.household.team
+    client.force_login(manager)
+    before = manager.positions.count()
+    response = client.post(
+        reverse("teams:position_add", args=[team.pk]),
+        {
+            "user": manager.pk,
+            "employer": manager.positions.first().employer_id,
+            "access_role": "coordinator",
+            "professional_role": "case_manager",
+            "membership": "team",
+            "accountable_to": "team",
+            "hours_per_week": "8",
+            "support_group": "Eigen groep",
+            "active_from": "2026-12-02",
+            "reason": "Even zelf doen",
+            "submission_id": "7c3f0a52-1b1e-4d83-9a43-2f7e6c0d9b11",
+        },
+    )
+    assert response.status_code == 200
+    assert "U kunt uw eigen positie niet toekennen" in response.text
+    assert "Eigen groep" in response.text  # what was typed is still there
+    assert manager.positions.count() == before
+    admin = User.objects.get(username="admin")
+    response = client.post(
+        reverse("teams:position_add", args=[team.pk]),
+        {"user": admin.pk, "access_role": "coordinator", "active_from": "2026-12-02"},
+    )
+    assert not admin.positions.exists()
+
+
+def test_a_closed_demo_household_cannot_be_edited_until_reopened(client, demo):
+    closed = Household.objects.filter(team=demo.household.team, status=Household.Status.CLOSED).first()
+    client.force_login(demo.coordinator)
+    edit = reverse("cases:household_edit", args=[closed.pk])
+    assert client.get(edit).status_code == 403
+    response = client.get(reverse("cases:person_add", args=[closed.pk]))
+    assert response.status_code == 403 and "afgesloten" in response.text
+    reopen = reverse("cases:household_reopen", args=[closed.pk])
+    assert client.post(reopen, {"reason": "Nieuwe zorgen van school"}).status_code == 302
+    assert client.get(edit).status_code == 200

@@ -151,3 +151,15 @@ def test_templates_ask_may_with_underscores(world):
     may = policy.Grants(world.coordinator_a)
     assert may["referral_queue"] and may["access_log_read"] and not may["partner_overview"]
     assert "household_read_closed" in may and "nonsense" not in may
+
+
+def test_a_position_left_from_before_gives_an_administrator_or_a_partner_no_case_role(world):
+    """By construction: even a position made before the rule (or in the database) grants nothing."""
+    PositionFactory(user=world.admin, team=world.team_a, access_role=policy.COORDINATOR)
+    PositionFactory(user=world.partner, team=world.team_a, access_role=policy.WORKER)
+    household = HouseholdFactory(team=world.team_a)
+    for user in (world.admin, world.partner):
+        user.refresh_from_db()  # the roles are cached per request on the user object
+        assert not policy.can(user, "household.read", household)
+        assert policy.teams_for(user, "household.read") == []
+    assert policy.can(world.partner, "referral.send")
