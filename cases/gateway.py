@@ -140,26 +140,23 @@ def household(request, pk, *, perm: str | None = None) -> Household:
 
 def referral(request, pk, *, perm: str | None = None, related=()) -> Referral:
     """The signal if the user may see it (404, logged, otherwise) and hold `perm` for it."""
-    access = _access(request)
-    found = (
-        Referral.objects.visible_to(request.user)
-        .select_related("team", "household__lead_worker", "sender_organisation", "assigned_to", *related)
-        .filter(pk=pk)
-        .first()
+    found = Referral.objects.visible_to(request.user).select_related(
+        "team", "household__lead_worker", "sender_organisation", "assigned_to", *related
     )
-    if found is None:
-        _refuse(request, pk=pk, object_type="referral")
-    _check(request, access, perm, found, found.household)
-    access.household = found.household
-    access.obj = found
-    return found
+    return _child(request, found, pk, "referral", perm)
 
 
 def task(request, pk, *, perm: str | None = None) -> Task:
+    found = Task.objects.visible_to(request.user).select_related("household__team")
+    return _child(request, found, pk, "task", perm)
+
+
+def _child(request, scoped, pk, object_type: str, perm: str | None):
+    """A record that hangs from a household, fetched from its scoped queryset."""
     access = _access(request)
-    found = Task.objects.visible_to(request.user).select_related("household__team").filter(pk=pk).first()
+    found = scoped.filter(pk=pk).first()
     if found is None:
-        _refuse(request, pk=pk, object_type="task")
+        _refuse(request, pk=pk, object_type=object_type)
     _check(request, access, perm, found, found.household)
     access.household = found.household
     access.obj = found

@@ -94,7 +94,12 @@ CLOSED_MESSAGE = _("This household is closed. Reopen it first, with a reason, to
 
 
 class Refused(PermissionDenied):
-    """A permission the user does not hold here; its message is for the user (Dutch)."""
+    """A permission the user does not hold here; its message is for the user (Dutch), and `obj`
+    what it was refused on (the 403 page links back to it)."""
+
+    def __init__(self, message, obj=None):
+        super().__init__(message)
+        self.obj = obj
 
 
 def holders(perm: str) -> frozenset[str]:
@@ -178,7 +183,7 @@ def require(user, perm: str, obj=None) -> None:
     """`can`, or Refused with a message that says why."""
     granted, why = _can(user, perm, obj)
     if not granted:
-        raise Refused(why or MESSAGES.get(perm, _("Your role does not allow this action.")))
+        raise Refused(why or MESSAGES.get(perm, _("Your role does not allow this action.")), obj)
 
 
 def is_partner_reporter(user) -> bool:

@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
+from django.urls import get_resolver, path, reverse
 
 from cases import gateway
 from cases.models import AccessEvent, AccessRequest, Household, Plan, Referral, Task
@@ -28,20 +28,15 @@ from cases.tests.factories import (
     TaskFactory,
 )
 from teams.models import Organisation, User
+from tests.test_urls import walk
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # The project's own apps: their views must declare; allauth's, the admin's and Django's do not.
 OWN_MODULES = ("cases.", "teams.", "mandates.", "wijkteam.")
 
 
-def _views(patterns, namespace=None):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = pattern.namespace or namespace
-            yield from _views(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern):
-            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
-            yield name, pattern
+def _views(patterns):
+    return ((name, pattern) for name, _route, pattern in walk(patterns))
 
 
 def undeclared(patterns) -> list[str]:

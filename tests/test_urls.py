@@ -25,16 +25,17 @@ PUBLIC = {
 }
 
 
-def _walk(patterns, prefix="", namespace=None):
+def walk(patterns, prefix="", namespace=None):
+    """(name, route, pattern) of every URL pattern, with the namespace in the name."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             ns = pattern.namespace or namespace
             if ns and namespace and pattern.namespace:
                 ns = f"{namespace}:{pattern.namespace}"
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
         elif isinstance(pattern, URLPattern):
             name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
-            yield name, prefix + str(pattern.pattern)
+            yield name, prefix + str(pattern.pattern), pattern
 
 
 def _example_path(route: str) -> str:
@@ -47,7 +48,9 @@ def _example_path(route: str) -> str:
     return "/" + path
 
 
-URLS = sorted(set(_walk(get_resolver().url_patterns)), key=lambda item: item[1])
+URLS = sorted(
+    {(name, route) for name, route, _pattern in walk(get_resolver().url_patterns)}, key=lambda item: item[1]
+)
 
 
 @pytest.mark.django_db

@@ -53,6 +53,13 @@ _not_allowed = _error(
 )
 
 
+def _page_of(obj):
+    """The object's own page, or its household's (a task, a goal), or None."""
+    if obj is None or hasattr(obj, "get_absolute_url"):
+        return obj
+    return getattr(obj, "household", None)
+
+
 @login_not_required
 def permission_denied(request, exception=None):
     """The policy's refusals say why (a closed household, a grant to oneself); others stay general."""
@@ -61,6 +68,8 @@ def permission_denied(request, exception=None):
             "title": _("Not allowed"),
             "message": exception.args[0],
             "request_id": getattr(request, "request_id", ""),
+            # Back to what was refused (a closed household: where it can be reopened).
+            "back": _page_of(exception.obj),
         }
         return render(request, "error.html", context, status=403)
     return _not_allowed(request, exception)
