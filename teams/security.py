@@ -139,8 +139,11 @@ def access_changes(team_id: int, *, since: datetime.datetime) -> list:
     """
     from teams.models import Position
 
+    # The whole history, but only of the positions that changed in the period: each record needs
+    # the one before it, which may be older than `since`.
+    changed = Position.history.filter(team_id=team_id, history_date__gte=since).values("id")
     records = (
-        Position.history.filter(team_id=team_id)
+        Position.history.filter(team_id=team_id, id__in=changed)
         .select_related("history_user", "user")
         .order_by("id", "history_date", "history_id")
     )

@@ -341,31 +341,30 @@ def test_the_demo_manager_cannot_grant_themselves_a_position(client, demo):
     team = demo.household.team
     client.force_login(manager)
     before = manager.positions.count()
+    data = {
+        "employer": manager.positions.first().employer_id,
+        "access_role": "coordinator",
+        "professional_role": "case_manager",
+        "membership": "team",
+        "accountable_to": "team",
+        "hours_per_week": "8",
+        "support_group": "Eigen groep",
+        "active_from": "2026-12-02",
+        "reason": "Even zelf doen",
+    }
     response = client.post(
         reverse("teams:position_add", args=[team.pk]),
-        {
-            "user": manager.pk,
-            "employer": manager.positions.first().employer_id,
-            "access_role": "coordinator",
-            "professional_role": "case_manager",
-            "membership": "team",
-            "accountable_to": "team",
-            "hours_per_week": "8",
-            "support_group": "Eigen groep",
-            "active_from": "2026-12-02",
-            "reason": "Even zelf doen",
-            "submission_id": "7c3f0a52-1b1e-4d83-9a43-2f7e6c0d9b11",
-        },
+        {**data, "user": manager.pk, "submission_id": "7c3f0a52-1b1e-4d83-9a43-2f7e6c0d9b11"},
     )
     assert response.status_code == 200
     assert "U kunt uw eigen positie niet toekennen" in response.text
     assert "Eigen groep" in response.text  # what was typed is still there
     assert manager.positions.count() == before
+    # Nor to the administrator, with a form that is complete otherwise.
     admin = User.objects.get(username="admin")
-    response = client.post(
-        reverse("teams:position_add", args=[team.pk]),
-        {"user": admin.pk, "access_role": "coordinator", "active_from": "2026-12-02"},
-    )
+    response = client.post(reverse("teams:position_add", args=[team.pk]), {**data, "user": admin.pk})
+    assert response.status_code == 200
+    assert "Een beheerdersaccount kan geen positie" in response.text
     assert not admin.positions.exists()
 
 

@@ -90,7 +90,7 @@ def _fingerprint(household):
         household.history.count(),
         Person.history.filter(household_id=household.pk).count(),
         Plan.history.filter(household_id=household.pk).count(),
-        Action.history.count(),
+        Action.history.filter(plan_id__in=household.plans.values("pk")).count(),
         NetworkMember.history.filter(household_id=household.pk).count(),
         SafetyWarning.history.filter(household_id=household.pk).count(),
         Task.history.filter(household_id=household.pk).count(),

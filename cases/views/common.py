@@ -5,7 +5,7 @@ import uuid
 
 from django.utils import timezone
 
-from cases import once
+from cases import once, states
 from cases.forms import QUICK, ContactForm
 from cases.models import Household, Referral, SafetyWarning
 from teams import policy
@@ -56,9 +56,7 @@ def emergency_granted(request, referral: Referral) -> bool:
 
 def with_offers(user, household: Household, actions) -> list:
     """The actions, each with what it offers this user (cases/states.py ACTION and the policy)."""
-    from cases.states import ACTION
-
     actions = list(actions)
     for action in actions:
-        action.offers = ACTION.offered(action.status, user, household)
+        action.offers = states.ACTION.offered(action.status, user, household)
     return actions
