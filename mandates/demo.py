@@ -12,6 +12,8 @@ from teams.models import SupportGroup, Team
 
 # partner, domain, kind, basis, feedback, status, (valid from, until, next review) in days from today
 MANDATES = [
+    # The school that signals most: a short summary back, and only with the family's consent.
+    ("OBS De Regenboog", "education", "machtiging", "agreement", "summary", "active", (-120, 600, 120)),
     ("Jeugdzorg Overijssel", "youth_care", "mandaat", "agreement", "summary", "active", (-300, 400, 60)),
     ("GGZ Noord-Oost", "ggz", "machtiging", "consent_only", "status", "active", (-500, None, -14)),
     ("Schuldhulp Zwolle", "debt_help", "volmacht", "legal_task", "summary", "active", (-330, 30, 20)),
@@ -35,7 +37,17 @@ MANDATES = [
         (-700, -35, None),
     ),
 ]
+# What each basis covers without consent (none on consent only).
+CATEGORIES = {
+    "youth_care": ["contact", "situation", "youth_care"],
+    "debt_help": ["contact", "debt"],
+    "jgz": ["contact", "health"],
+    "housing": ["contact"],
+    "police": ["contact"],
+    "education": ["contact"],
+}
 SCOPES = {
+    "education": "Signalen van de school oppakken; samen met de intern begeleider aan tafel.",
     "youth_care": "Lichte ambulante jeugdhulp inzetten zonder aparte beschikking, tot 6 maanden.",
     "ggz": "Namens de GGZ contact houden met cliënten die uit zorg zijn gegaan; terugverwijzen bij crisis.",
     "debt_help": "Aanmelden bij schuldhulp en een stabilisatieplan opstellen namens Schuldhulp Zwolle.",
@@ -83,6 +95,7 @@ def seed_mandates(team: Team, organisations: dict, manager) -> None:
             contact_details="038-1234567",
             sharing_basis=basis,
             legal_basis_text="Wmo 2015 art. 5.1.1" if basis == "legal_task" else "",
+            categories=[] if basis == "consent_only" else CATEGORIES[domain],
             feedback_level=feedback,
             escalation_holder="Regisseur sociaal domein, Gemeente Zwolle",
             escalation_how="Via de teammanager; besluit binnen 5 werkdagen.",

@@ -3,6 +3,7 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import DataCategory
 from mandates.models import Mandate, MandateReview
 from mandates.workflow import MANDATE
 from teams.models import Organisation, Team
@@ -10,6 +11,13 @@ from wijkteam.widgets import DateInput
 
 
 class MandateForm(forms.ModelForm):
+    categories = forms.MultipleChoiceField(
+        label=_("Data the basis covers"),
+        choices=DataCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Which kinds of data may be shared on this basis without consent. None on consent only."),
+    )
     reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
 
     class Meta:
@@ -26,6 +34,7 @@ class MandateForm(forms.ModelForm):
             "contact_details",
             "sharing_basis",
             "legal_basis_text",
+            "categories",
             "feedback_level",
             "escalation_holder",
             "escalation_how",
@@ -59,7 +68,9 @@ class MandateForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset(_("On whose behalf"), "team", "organisation", "domain", "kind", "scope"),
             Fieldset(_("Referrals"), "route_in", "route_out", "contact_person", "contact_details"),
-            Fieldset(_("Data and feedback"), "sharing_basis", "legal_basis_text", "feedback_level"),
+            Fieldset(
+                _("Data and feedback"), "sharing_basis", "legal_basis_text", "categories", "feedback_level"
+            ),
             Fieldset(_("Escalation (doorzettingsmacht)"), "escalation_holder", "escalation_how"),
             Fieldset(_("Validity"), "valid_from", "valid_until", "status", "next_review_on"),
             "reason",

@@ -69,7 +69,7 @@ class Mandate(models.Model):
     class FeedbackLevel(models.TextChoices):
         STATUS = "status", _("Status only (picked up or not)")
         SUMMARY = "summary", _("A short summary, with consent")
-        FULL = "full", _("Full feedback, with consent")
+        FULL = "full", _("Full feedback, on consent or the mandate's basis")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -101,6 +101,12 @@ class Mandate(models.Model):
         max_length=200,
         blank=True,
         help_text=_("E.g. Wmo 2015 art. 5.1.1, or the covenant's name."),
+    )
+    categories = models.JSONField(
+        _("data the basis covers"),
+        default=list,
+        blank=True,
+        help_text=_("Which kinds of data may be shared on this basis without consent."),
     )
     feedback_level = models.CharField(
         _("feedback the partner may receive"), max_length=10, choices=FeedbackLevel.choices
@@ -151,9 +157,20 @@ class Mandate(models.Model):
     def ending_soon(self) -> bool:
         return self.valid_until is not None and self.valid_until <= timezone.localdate() + SOON
 
+    @property
+    def covered_categories(self) -> list[str]:
+        """The data categories this mandate's basis covers: none when only consent counts."""
+        return [] if self.sharing_basis == self.SharingBasis.CONSENT_ONLY else list(self.categories)
+
     def clean(self):
         if self.status == self.Status.ACTIVE and not self.next_review_on:
             raise ValidationError({"next_review_on": _("An active mandate needs a review date.")})
+        from cases.models import DataCategory
+
+        if set(self.categories or ()) - set(DataCategory.values):
+            raise ValidationError({"categories": _("Choose from the list of data categories.")})
+        if self.sharing_basis == self.SharingBasis.CONSENT_ONLY and self.categories:
+            raise ValidationError({"categories": _("On consent only, the basis itself covers no data.")})
 
 
 class MandateReview(models.Model):

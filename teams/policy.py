@@ -48,7 +48,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "referral.triage": frozenset({COORDINATOR}),
     "referral.close": frozenset({COORDINATOR}),  # and the assigned worker (OBJECT_RULES)
     "referral.interests": frozenset({COORDINATOR}),  # and the assigned and the lead worker
-    "referral.prior_information": frozenset({COORDINATOR}),  # confidential prior information
+    # Prior information: its confidential part always, the rest until the team has a basis
+    # (cases.services.may_read_prior_information).
+    "referral.prior_information": frozenset({COORDINATOR}),
     "referral.send": frozenset({PARTNER}),
     # The team itself.
     "team.member": TEAM_ROLES,  # one's own position

@@ -246,6 +246,14 @@ def test_no_violations_on_the_start_page_of_every_role_and_on_every_form(live_se
             page.locator("main form[method=post] [type=submit]").last.click()
             page.locator(".invalid-feedback").first.wait_for()
             _check_here(page, found, "worker: household_create with errors")
+            # A share's second step: per person what may be shared, and the form, on a phone too.
+            share = reverse("cases:share_add", args=[objects.household.pk])
+            share += f"?recipient={world.partner.organisation_id}&purpose=coordination"
+            _check(page, live_server.url + share, found, "worker: share, step two")
+            page.set_viewport_size(PHONE)
+            _check(page, live_server.url + share, found, "worker: share, step two at 375 px")
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+            page.set_viewport_size(DESKTOP)
         if role == "coordinator":
             # A new signal shows the triage forms: accept, decline, forward, merge.
             signal_url = live_server.url + reverse("cases:referral_detail", args=[new_signal.pk])

@@ -92,6 +92,8 @@ def cases(world, objects):
             {
                 "recipient": world.partner.organisation.pk,
                 "purpose": "coordination",
+                "persons": [objects.person.pk],
+                "categories": ["contact"],
                 "content": "x",
                 "override_reason": "y",
             },

@@ -172,7 +172,9 @@ class Objects:
         # One mandate in force per team, partner and domain: a second Objects shares the first's.
         self.mandate = Mandate.objects.filter(
             team=world.team_a, organisation=world.partner.organisation
-        ).first() or MandateFactory(team=world.team_a, organisation=world.partner.organisation)
+        ).first() or MandateFactory(
+            team=world.team_a, organisation=world.partner.organisation, categories=["contact"]
+        )
         self.position = Position.objects.get(user=world.worker_a)
 
     def _signal(self, **fields):
@@ -486,7 +488,9 @@ PAYLOADS = {
     "cases:share_add": lambda o, w, u: {
         **_once(),
         "recipient": str(w.partner.organisation_id),
-        "purpose": "feedback",  # the person's consent covers it
+        "purpose": "coordination",  # the mandate's basis covers contact details
+        "persons": [str(o.person.pk)],
+        "categories": ["contact"],
         "content": "Het gezin is in beeld bij het wijkteam.",
     },
     "cases:network_add": lambda o, w, u: {

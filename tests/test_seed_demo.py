@@ -166,3 +166,68 @@ def test_every_demo_account_logs_in_and_sees_its_teams_only(client, demo):
             assert page.status_code == 403, f"{username}: no position, no household list"
             continue
         assert page.context["page"].paginator.count == visible.count(), username
+
+
+# --- Privacy in every output, in the demo (issue: need-to-know, consent per person, grades) -----
+
+
+def test_demo_export_by_a_worker_who_does_not_lead_the_household(client, demo):
+    """worker.noord exports a member of a household led by a colleague, with confidential prior
+    information: none of it, no reporter, no other member's data."""
+    from tests.test_export import login_for_real
+
+    signal = (
+        Referral.objects.filter(
+            team__name="Noord", household__status="open", prior_information_confidentiality="confidential"
+        )
+        .exclude(prior_information="")
+        .exclude(household__lead_worker__username="worker.noord")
+        .select_related("household")
+        .first()
+    )
+    assert signal is not None, "the demo has such a household"
+    household = signal.household
+    members = list(household.members.order_by("birth_date"))
+    person, others = members[0], members[1:]
+    assert others, "the household has other members to withhold"
+    login_for_real(client, User.objects.get(username="worker.noord"))
+    url = reverse("cases:person_export", args=[household.pk, person.pk])
+    for response in (client.get(url), client.get(url, {"format": "json"})):
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert signal.prior_information not in text
+        for value in (signal.sender_name, signal.sender_phone, signal.sender_email):
+            assert value and value not in text
+        for other in others:
+            assert other.last_name not in text or other.last_name == person.last_name
+            if other.birth_date:
+                assert other.birth_date.isoformat() not in text
+                assert other.birth_date.strftime("%d-%m-%Y") not in text
+
+
+def test_demo_share_with_partial_consent_offers_only_what_is_covered(client, demo):
+    mee = Organisation.objects.get(name="MEE Oost")
+    consent = ConsentDecision.objects.get(
+        recipient=mee, purpose="coordination", decision="given", person__household__team__name="Noord"
+    )
+    household = consent.person.household
+    assert household.members.count() > 1, "others in the household have not agreed"
+    client.force_login(User.objects.get(username="worker.noord"))
+    url = reverse("cases:share_add", args=[household.pk]) + f"?recipient={mee.pk}&purpose=coordination"
+    form = client.get(url).context["form"]
+    assert list(form.fields["persons"].queryset) == [consent.person]
+    assert [value for value, _label in form.fields["categories"].choices] == ["contact", "situation"]
+
+
+def test_demo_school_sees_exactly_the_feedback_its_grade_allows(client, demo):
+    school = Organisation.objects.get(name="OBS De Regenboog")
+    mandate = Mandate.objects.in_force().get(organisation=school, team__name="Noord")
+    assert mandate.feedback_level == "summary"
+    shared = Share.objects.get(recipient=school, household__team__name="Noord")
+    assert shared.ground == "consent" and len(shared.content) <= 400
+    client.force_login(User.objects.get(username="partner.school"))
+    page = client.get(reverse("cases:partner_referral_status", args=[shared.referral.reference])).text
+    assert page.count("feedback-item") == 1 and shared.content in page
+    for other in Referral.objects.filter(sender_organisation=school, shares__isnull=True):
+        other_page = client.get(reverse("cases:partner_referral_status", args=[other.reference])).text
+        assert "feedback-item" not in other_page, "status only where nothing was shared"

@@ -1,6 +1,13 @@
 """Validation and layout of the case forms; no business rules (those are in cases/services)."""
 
-from cases.forms.consent import AccessRequestForm, ConsentForm, EmergencyAccessForm, ShareForm, WithdrawForm
+from cases.forms.consent import (
+    AccessRequestForm,
+    ConsentForm,
+    EmergencyAccessForm,
+    ShareForm,
+    ShareTargetForm,
+    WithdrawForm,
+)
 from cases.forms.households import DateInput, HouseholdForm, NewHouseholdForm, PersonForm
 from cases.forms.outreach import (
     QUICK,
@@ -40,6 +47,7 @@ __all__ = [
     "ConsentForm",
     "EmergencyAccessForm",
     "ShareForm",
+    "ShareTargetForm",
     "WithdrawForm",
     "QUICK",
     "CloseHouseholdForm",

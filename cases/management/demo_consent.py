@@ -1,5 +1,6 @@
-"""Demo consent: given (with feedback to the school that signalled), refused, given and then
-withdrawn, and one emergency access in the log. Used by `seed_demo`."""
+"""Demo consent: given (with a short summary back to the school that signalled, the most its
+mandate allows), the team's own basis, partial consent (one adult, two kinds of data), refused,
+given and then withdrawn, and one emergency access in the log. Used by `seed_demo`."""
 
 from cases import services
 from cases.management.demo_people import demo_user
@@ -7,11 +8,11 @@ from cases.models import AccessEvent, ConsentDecision, Household, Referral
 from teams.models import Team
 
 
-def _decision(recipient, purpose, decision="given"):
+def _decision(recipient, purpose, decision="given", categories=("contact", "situation")):
     return ConsentDecision(
         recipient=recipient,
         purpose=purpose,
-        categories=["contact", "situation"],
+        categories=list(categories),
         decision=decision,
         legal_basis="consent",
         obtained="verbal",
@@ -30,15 +31,35 @@ def seed_consent(team: Team, organisations: dict) -> None:
     if signal is not None:
         household = signal.household
         adult = household.members.order_by("birth_date").first()
-        services.consent_record(decision=_decision(school, "feedback"), person=adult, by=worker)
+        # The family works with the team: from now on the team sees the normal prior information.
+        services.consent_record(decision=_decision(None, "team"), person=adult, by=worker)
+        services.consent_record(
+            decision=_decision(school, "feedback", categories=["situation"]), person=adult, by=worker
+        )
         services.share(
             household=household,
             recipient=school,
             purpose="feedback",
+            persons=[adult],
+            categories=["situation"],
             content="Wij zijn met het gezin in gesprek en er is een plan. "
             "Neem gerust contact op met de regisseur.",
             by=worker,
             referral=signal,
+        )
+    # Partial consent: one adult agrees that MEE hears contact details and the situation; nobody
+    # else in the household has agreed to anything, so a share offers only that.
+    partial = (
+        Household.objects.filter(team=team, status="open", lead_worker=worker)
+        .exclude(pk=signal.household_id if signal else None)
+        .order_by("name")
+        .first()
+    )
+    if partial is not None:
+        services.consent_record(
+            decision=_decision(organisations["MEE Oost"], "coordination"),
+            person=partial.members.order_by("birth_date").first(),
+            by=worker,
         )
     others = list(Household.objects.filter(team=team, status="open").order_by("name")[5:7])
     refused_by = others[0].members.order_by("birth_date").first()

@@ -6,6 +6,7 @@ Both are append-only: withdrawing consent is a new decision, the old one stays (
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -32,6 +33,9 @@ class ConsentDecisionQuerySet(AuditedQuerySet):
 
 
 class Purpose(models.TextChoices):
+    # The team's own basis to work with the household (no recipient): until one is recorded,
+    # prior information from partners is for the coordinator and the lead worker only.
+    TEAM = "team", _("Support by the team itself")
     FEEDBACK = "feedback", _("Feedback to the organisation that sent the signal")
     COORDINATION = "coordination", _("Coordinating help together")
     HANDOVER = "handover", _("Warm handover")
@@ -43,6 +47,10 @@ class LegalBasis(models.TextChoices):
     LEGAL_TASK = "legal_task", _("Legal task (e.g. Wmo 2015 art. 5.1.1)")
     VITAL_INTEREST = "vital_interest", _("Vital interest")
     OTHER = "other", _("Other")
+
+
+# What may be shared with an organisation: every purpose but the team's own.
+SHARE_PURPOSES = [(value, label) for value, label in Purpose.choices if value != Purpose.TEAM]
 
 
 class DataCategory(models.TextChoices):
@@ -68,7 +76,13 @@ class ConsentDecision(models.Model):
         "cases.Person", verbose_name=_("about"), on_delete=models.PROTECT, related_name="consent_decisions"
     )
     recipient = models.ForeignKey(
-        "teams.Organisation", verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="+"
+        "teams.Organisation",
+        verbose_name=_("recipient"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for support by the team itself."),
     )
     purpose = models.CharField(_("purpose"), max_length=15, choices=Purpose.choices)
     categories = models.JSONField(_("data"), default=list)
@@ -100,9 +114,20 @@ class ConsentDecision(models.Model):
         indexes = [
             models.Index(fields=["person", "recipient", "purpose", "-recorded_at"], name="consent_lookup")
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(purpose="team", recipient__isnull=True)
+                | (~Q(purpose="team") & Q(recipient__isnull=False)),
+                name="consent_recipient_unless_team",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.get_decision_display()} – {self.recipient}"
+        return f"{self.get_decision_display()} – {self.recipient_label}"
+
+    @property
+    def recipient_label(self) -> str:
+        return str(self.recipient) if self.recipient_id else str(_("the team itself"))
 
     @property
     def in_force(self) -> bool:
@@ -119,6 +144,12 @@ class ConsentDecision(models.Model):
             raise ValidationError({"obtained": _("How was the consent obtained?")})
         if self.legal_basis == LegalBasis.OTHER and not self.basis_text:
             raise ValidationError({"basis_text": _("Explain the basis.")})
+        if self.purpose == Purpose.TEAM and self.recipient_id:
+            raise ValidationError(
+                {"recipient": _("Support by the team itself has no recipient: leave it empty.")}
+            )
+        if self.purpose and self.purpose != Purpose.TEAM and not self.recipient_id:
+            raise ValidationError({"recipient": _("To which organisation?")})
 
 
 class Share(models.Model):
@@ -126,6 +157,7 @@ class Share(models.Model):
 
     class Ground(models.TextChoices):
         CONSENT = "consent", _("Consent of the person")
+        BASIS = "basis", _("A legal basis recorded for the person")
         MANDATE = "mandate", _("The mandate's basis")
         OVERRIDE = "override", _("Coordinator's decision without consent or basis")
 
@@ -143,7 +175,10 @@ class Share(models.Model):
     recipient = models.ForeignKey(
         "teams.Organisation", verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="+"
     )
-    purpose = models.CharField(_("purpose"), max_length=15, choices=Purpose.choices)
+    purpose = models.CharField(_("purpose"), max_length=15, choices=SHARE_PURPOSES)
+    # What the share is about and contains: the gate checked each person for each category.
+    persons = models.ManyToManyField("cases.Person", verbose_name=_("about"), related_name="shares")
+    categories = models.JSONField(_("data"), default=list)
     content = models.TextField(_("what is shared"), max_length=3000)
     ground = models.CharField(_("ground"), max_length=10, choices=Ground.choices)
     ground_reference = models.CharField(_("ground, detail"), max_length=200)

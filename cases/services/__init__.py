@@ -1,16 +1,12 @@
 """Every state change of the case record: one transaction, validated, history with a reason."""
 
 from cases.services.consent import (
-    SharingRefused,
     access_request_answered,
     access_request_record,
     consent_record,
     consent_withdraw,
-    current_consents,
-    gate,
     may_withdraw,
     possible_parents,
-    share,
     who_decides,
 )
 from cases.services.households import (
@@ -61,6 +57,16 @@ from cases.services.referrals import (
     task_complete,
     team_for_postcode,
 )
+from cases.services.sharing import (
+    SUMMARY_LENGTH,
+    Coverage,
+    SharingRefused,
+    coverage,
+    gate,
+    share,
+    signal_senders,
+    team_has_basis,
+)
 
 __all__ = [
     "access_request_answered",
@@ -68,7 +74,11 @@ __all__ = [
     "SharingRefused",
     "consent_record",
     "consent_withdraw",
-    "current_consents",
+    "Coverage",
+    "SUMMARY_LENGTH",
+    "coverage",
+    "signal_senders",
+    "team_has_basis",
     "gate",
     "may_withdraw",
     "possible_parents",

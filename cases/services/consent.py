@@ -2,11 +2,8 @@
 
 Who decides depends on age: under 12 the parents with authority, 12 to 15 the child *and* the
 parents, from 16 the young person alone. Withdrawing is a new decision, made in one step like
-giving. Nothing is shared with an organisation without a current consent or a mandate whose
-basis covers it; a coordinator may override with a written reason, which is kept and shown.
+giving. What these decisions let the team share is decided in cases/services/sharing.py.
 """
-
-from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,14 +17,9 @@ from cases.models import (
     Household,
     LegalBasis,
     Person,
-    Purpose,
-    Referral,
-    Share,
 )
 from cases.services.households import check_may_edit
-from mandates.models import Mandate
-from teams import policy
-from teams.models import Organisation, User
+from teams.models import User
 
 SELF, CHILD_AND_PARENTS, PARENTS = "self", "child_and_parents", "parents"
 ADULT_RELATIONS = {
@@ -127,96 +119,6 @@ def consent_withdraw(*, given: ConsentDecision, by: User, withdrawn_by: Person) 
     withdrawal.full_clean()
     withdrawal.save()
     return withdrawal
-
-
-def current_consents(household: Household, recipient_id: int, purpose: str) -> list[ConsentDecision]:
-    """For each member, the latest decision for this recipient and purpose, if it is in force."""
-    decisions = ConsentDecision.objects.filter(
-        person__household=household, recipient_id=recipient_id, purpose=purpose
-    ).select_related("person")
-    return [decision for decision in decisions.latest() if decision.in_force]
-
-
-@dataclass
-class Ground:
-    kind: str
-    reference: str
-
-
-class SharingRefused(Exception):
-    pass
-
-
-def gate(*, household: Household, recipient: Organisation, purpose: str) -> Ground:
-    """The ground for sharing with this organisation for this purpose, or SharingRefused."""
-    consents = current_consents(household, recipient.pk, purpose)
-    if consents:
-        consent = consents[0]
-        return Ground(
-            Share.Ground.CONSENT,
-            _("consent of %(person)s, %(date)s")
-            % {
-                "person": consent.person.first_name,
-                "date": consent.recorded_at.strftime("%d-%m-%Y"),
-            },
-        )
-    mandates = Mandate.objects.in_force().filter(team_id=household.team_id, organisation=recipient)
-    mandates = mandates.exclude(sharing_basis=Mandate.SharingBasis.CONSENT_ONLY)
-    if purpose == Purpose.FEEDBACK:
-        mandates = mandates.exclude(feedback_level=Mandate.FeedbackLevel.STATUS)
-    mandate = mandates.first()
-    if mandate is not None:
-        return Ground(
-            Share.Ground.MANDATE,
-            f"{mandate} · {mandate.get_sharing_basis_display()} {mandate.legal_basis_text}".strip(),
-        )
-    raise SharingRefused(
-        _(
-            "Nothing can be shared with %(organisation)s for this purpose: there is no current consent, "
-            "and no mandate whose basis covers it. Ask the household for consent, or ask the "
-            "coordinator to decide."
-        )
-        % {"organisation": recipient}
-    )
-
-
-@transaction.atomic
-def share(
-    *,
-    household: Household,
-    recipient: Organisation,
-    purpose: str,
-    content: str,
-    by: User,
-    referral: Referral | None = None,
-    override_reason: str = "",
-) -> Share:
-    household = Household.objects.select_for_update().get(pk=household.pk)
-    check_may_edit(by, household)
-    if referral is not None and referral.household_id != household.pk:
-        raise PermissionDenied
-    try:
-        ground = gate(household=household, recipient=recipient, purpose=purpose)
-    except SharingRefused:
-        if not override_reason.strip():
-            raise
-        if not policy.can(by, "consent.override", household):
-            raise PermissionDenied(_("Only a coordinator can share without consent or basis.")) from None
-        ground = Ground(Share.Ground.OVERRIDE, override_reason)
-    record = Share(
-        household=household,
-        referral=referral,
-        recipient=recipient,
-        purpose=purpose,
-        content=content,
-        ground=ground.kind,
-        ground_reference=ground.reference[:200],
-        override_reason=override_reason if ground.kind == Share.Ground.OVERRIDE else "",
-        shared_by=by,
-    )
-    record.full_clean()
-    record.save()
-    return record
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from cases.services.households import (
     household_update,
     lead_worker_choices,
 )
+from cases.services.sharing import team_has_basis
 from teams import policy
 from teams.models import Organisation, Position, Team, User
 from wijkteam.statemachine import TransitionError
@@ -46,12 +47,19 @@ def _check_may_triage(user, referral: Referral) -> None:
     policy.require(user, "referral.triage", referral)
 
 
-def may_read_prior_information(user, referral: Referral) -> bool:
-    """Need to know: confidential prior information is for the coordinator, the assigned and the
-    lead worker ("referral.prior_information"); normal prior information for whoever reads the signal."""
-    if referral.prior_information_confidentiality == Referral.Confidentiality.NORMAL:
+def may_read_prior_information(user, referral: Referral, team_basis: bool | None = None) -> bool:
+    """Need to know until there is a basis: prior information is for the coordinator, the assigned
+    and the lead worker ("referral.prior_information"). Once consent or a legal basis for the team
+    itself is recorded for the household, the team (whoever reads the signal) sees the normal part;
+    the confidential part stays theirs alone. `team_basis`: that answer for the signal's
+    household, when the caller knows it."""
+    if policy.can(user, "referral.prior_information", referral):
         return True
-    return policy.can(user, "referral.prior_information", referral)
+    if referral.prior_information_confidentiality == Referral.Confidentiality.CONFIDENTIAL:
+        return False
+    if team_basis is not None:  # known already, e.g. for the many signals of one export
+        return team_basis
+    return team_has_basis(referral.household if referral.household_id else None)
 
 
 def team_for_postcode(postcode: str) -> Team | None:

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
+from cases.models import DataCategory
 from cases.workflow import PartnerStatus
 
 register = template.Library()
@@ -31,3 +32,10 @@ def partner_status(referral):
     """The status a referring partner may see, as a badge (never the reason behind it)."""
     status = PartnerStatus(referral.partner_status)
     return format_html('<span class="badge {}">{}</span>', PARTNER_STATUS_BADGE[status], status.label)
+
+
+@register.filter
+def categories(codes) -> str:
+    """Data categories by their Dutch names, in the order of the list of categories."""
+    chosen = set(codes or ())
+    return ", ".join(str(label) for value, label in DataCategory.choices if value in chosen)

@@ -1,9 +1,15 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from cases.tests.factories import HouseholdFactory, PersonFactory, ReferralFactory
 from teams.tests.factories import PositionFactory
+
+
+def born(years: int) -> datetime.date:
+    """A birth date that makes someone `years` old today (and not on their birthday)."""
+    return timezone.localdate() - datetime.timedelta(days=years * 365 + 30)
 
 
 @pytest.fixture
@@ -47,3 +53,22 @@ def signal(world):
         postcode="8021AB",
         prior_information="Vader was eerder in beeld bij de GGZ.",
     )
+
+
+@pytest.fixture
+def family(world):
+    household = HouseholdFactory(team=world.team_a, name="Familie de Boer", lead_worker=world.worker_a)
+    people = {
+        "mother": PersonFactory(
+            household=household, first_name="Ilse", relation="main_resident", birth_date=born(40)
+        ),
+        "father": PersonFactory(
+            household=household, first_name="Jan", relation="partner", birth_date=born(42)
+        ),
+        "teen": PersonFactory(household=household, first_name="Sem", relation="child", birth_date=born(14)),
+        "child": PersonFactory(household=household, first_name="Noor", relation="child", birth_date=born(9)),
+        "young": PersonFactory(
+            household=household, first_name="Lotte", relation="child", birth_date=born(17)
+        ),
+    }
+    return household, people

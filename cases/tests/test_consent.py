@@ -1,42 +1,15 @@
 """Consent by age, withdrawing in one step, the sharing gate, graded feedback, emergency access."""
 
-import datetime
-
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from cases import services
 from cases.models import AccessEvent, ConsentDecision, Share
-from cases.tests.factories import HouseholdFactory, PersonFactory, ReferralFactory
-from mandates.tests.factories import MandateFactory
+from cases.tests.factories import ReferralFactory
 from tests.test_export import login_for_real
 
 pytestmark = pytest.mark.django_db
-
-
-def born(years: int) -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=years * 365 + 30)
-
-
-@pytest.fixture
-def family(world):
-    household = HouseholdFactory(team=world.team_a, name="Familie de Boer", lead_worker=world.worker_a)
-    people = {
-        "mother": PersonFactory(
-            household=household, first_name="Ilse", relation="main_resident", birth_date=born(40)
-        ),
-        "father": PersonFactory(
-            household=household, first_name="Jan", relation="partner", birth_date=born(42)
-        ),
-        "teen": PersonFactory(household=household, first_name="Sem", relation="child", birth_date=born(14)),
-        "child": PersonFactory(household=household, first_name="Noor", relation="child", birth_date=born(9)),
-        "young": PersonFactory(
-            household=household, first_name="Lotte", relation="child", birth_date=born(17)
-        ),
-    }
-    return household, people
 
 
 def consent_to(world, **overrides) -> ConsentDecision:
@@ -149,7 +122,7 @@ def test_withdrawing_is_one_step_like_giving_and_keeps_the_old_decision(client, 
     assert giving.status_code == withdrawing.status_code == 302, "one POST each"
     decisions = list(ConsentDecision.objects.order_by("recorded_at").values_list("decision", flat=True))
     assert decisions == ["given", "withdrawn"]
-    assert services.current_consents(household, world.partner.organisation.pk, "feedback") == []
+    assert not any(d.in_force for d in ConsentDecision.objects.latest()), "nothing counts any more"
 
 
 def test_a_consent_for_a_nine_year_old_cannot_be_withdrawn_by_the_child(world, family):
@@ -164,98 +137,7 @@ def test_a_consent_for_a_nine_year_old_cannot_be_withdrawn_by_the_child(world, f
         services.consent_withdraw(given=given, by=world.worker_a, withdrawn_by=people["child"])
 
 
-# --- The sharing gate -----------------------------------------------------------------------
-
-
-def share_post(world, **overrides):
-    data = {
-        "recipient": world.partner.organisation.pk,
-        "purpose": "feedback",
-        "content": "Het gezin krijgt hulp.",
-    }
-    data.update(overrides)
-    return data
-
-
-def test_without_consent_or_mandate_nothing_is_shared(client, world, family):
-    household, _people = family
-    client.force_login(world.worker_a)
-    response = client.post(reverse("cases:share_add", args=[household.pk]), share_post(world))
-    assert "er is geen geldige toestemming" in response.text
-    assert "Het gezin krijgt hulp." in response.text, "the typed text is kept"
-    assert not Share.objects.exists()
-
-
-def test_a_coordinator_may_override_with_a_reason_which_is_shown(client, world, family):
-    household, _people = family
-    client.force_login(world.worker_a)
-    data = share_post(world, override_reason="Acute zorg om de kinderen")
-    client.post(reverse("cases:share_add", args=[household.pk]), data)
-    assert not Share.objects.exists(), "a worker cannot override"
-    client.force_login(world.coordinator_a)
-    assert client.post(reverse("cases:share_add", args=[household.pk]), data).status_code == 302
-    share = Share.objects.get()
-    assert (share.ground, share.override_reason) == ("override", "Acute zorg om de kinderen")
-    assert "zonder toestemming" in client.get(household.get_absolute_url()).text
-
-
-def test_consent_opens_the_gate_and_withdrawal_closes_it(world, family):
-    household, people = family
-    given = services.consent_record(
-        decision=consent_to(world),
-        person=people["mother"],
-        by=world.worker_a,
-    )
-    ground = services.gate(household=household, recipient=world.partner.organisation, purpose="feedback")
-    assert ground.kind == "consent" and "Ilse" in ground.reference
-    services.consent_withdraw(given=given, by=world.worker_a, withdrawn_by=people["mother"])
-    with pytest.raises(services.SharingRefused):
-        services.gate(household=household, recipient=world.partner.organisation, purpose="feedback")
-
-
-def test_a_mandate_gives_a_basis_only_when_it_allows_more_than_status(world, family):
-    household, _people = family
-    organisation = world.partner.organisation
-    MandateFactory(team=world.team_a, organisation=organisation, feedback_level="status")
-    with pytest.raises(services.SharingRefused):
-        services.gate(household=household, recipient=organisation, purpose="feedback")
-    assert (
-        services.gate(household=household, recipient=organisation, purpose="coordination").kind == "mandate"
-    )
-    MandateFactory(  # a second mandate, for GGZ, that allows sharing on consent only
-        team=world.team_a,
-        organisation=organisation,
-        domain="ggz",
-        sharing_basis="consent_only",
-        feedback_level="full",
-    )
-    with pytest.raises(services.SharingRefused):
-        services.gate(household=household, recipient=organisation, purpose="feedback")
-
-
-def test_the_partner_sees_feedback_only_when_it_was_shared(client, world, family):
-    household, people = family
-    signal = ReferralFactory(team=world.team_a, sender_organisation=world.partner.organisation)
-    services.referral_accept(
-        referral=signal, by=world.coordinator_a, household=household, worker=world.worker_a
-    )
-    status_url = reverse("cases:partner_referral_status", args=[signal.reference])
-    client.force_login(world.partner)
-    assert "Terugkoppeling van het team" not in client.get(status_url).text, "status only"
-    services.consent_record(
-        decision=consent_to(world, categories=["situation"]),
-        person=people["mother"],
-        by=world.worker_a,
-    )
-    client.force_login(world.worker_a)
-    response = client.post(
-        reverse("cases:share_add", args=[household.pk]) + f"?referral={signal.pk}",
-        share_post(world, content="Wij zijn in contact met het gezin."),
-    )
-    assert response.status_code == 302
-    client.force_login(world.partner)
-    page = client.get(status_url).text
-    assert "Wij zijn in contact met het gezin." in page
+# --- The record itself (the gate: test_sharing.py) ---------------------------------------------
 
 
 def test_consents_and_shares_cannot_be_changed(postgres_only, world, family):
@@ -268,11 +150,14 @@ def test_consents_and_shares_cannot_be_changed(postgres_only, world, family):
     services.share(
         household=household,
         recipient=world.partner.organisation,
-        purpose="feedback",
+        purpose="coordination",
+        persons=[people["mother"]],
+        categories=["contact"],
         content="x",
         by=world.coordinator_a,
+        override_reason="Acute zorg",
     )
-    for table in (ConsentDecision._meta.db_table, Share._meta.db_table):
+    for table in (ConsentDecision._meta.db_table, Share._meta.db_table, Share.persons.through._meta.db_table):
         with (
             pytest.raises(DatabaseError, match="append-only"),
             transaction.atomic(),

@@ -3,6 +3,7 @@
 import datetime
 
 from allauth.account.decorators import reauthentication_required
+from crispy_forms.layout import Hidden
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
@@ -12,10 +13,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import export, gateway, once, services
-from cases.forms import AccessRequestForm, ConsentForm, EmergencyAccessForm, ShareForm, WithdrawForm
+from cases.forms import (
+    AccessRequestForm,
+    ConsentForm,
+    EmergencyAccessForm,
+    ShareForm,
+    ShareTargetForm,
+    WithdrawForm,
+)
 from cases.gateway import changes, reads
 from cases.models import AccessEvent, Purpose
+from cases.models.consent import SHARE_PURPOSES
 from cases.views.common import EMERGENCY_MINUTES, EMERGENCY_SESSION_KEY
+from mandates.models import Mandate
 from teams import policy
 
 
@@ -78,24 +88,42 @@ def consent_withdraw(request, pk, decision_pk):
 @changes("share")
 @once.creates_once
 def share_new(request, pk):
+    """Two steps: to whom and what for (a GET form), then about whom, which data and the text,
+    offered as far as the gate covers it, per person with the reason for the rest."""
     household = gateway.household(request, pk)
     referral = None
-    if wanted := request.GET.get("referral") or request.POST.get("referral"):
+    if wanted := request.GET.get("referral"):
         referral = get_object_or_404(household.referrals, pk=gateway.parse_uuid(wanted))
-    may_override = policy.can(request.user, "consent.override", household)
-    initial = (
-        {"recipient": referral.sender_organisation_id, "purpose": Purpose.FEEDBACK} if referral else None
+    members = list(household.members.order_by("birth_date", "first_name"))
+    gateway.record(request, persons=members)
+    target = ShareTargetForm(
+        _target_data(request, referral), senders=list(services.signal_senders(household))
     )
-    form = ShareForm(request.POST or None, initial=initial, may_override=may_override)
+    context = {
+        "household": household,
+        "referral": referral,
+        "target": target,
+        "title": _("Share with an organisation"),
+    }
+    if referral is not None:
+        target.helper.layout.insert(0, Hidden("referral", str(referral.pk)))
+    if not target.is_bound or not target.is_valid() or "change" in request.GET:
+        return render(request, "cases/share_form.html", context)
+    recipient, purpose = target.cleaned_data["recipient"], target.cleaned_data["purpose"]
+    coverage = services.coverage(household=household, recipient=recipient, purpose=purpose, members=members)
+    may_override = policy.can(request.user, "consent.override", household)
+    form = ShareForm(request.POST or None, coverage=coverage, may_override=may_override)
     once.carry(request, form)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not coverage.refused and form.is_valid():
         try:
             once.create(
                 request,
                 lambda: services.share(
                     household=household,
-                    recipient=form.cleaned_data["recipient"],
-                    purpose=form.cleaned_data["purpose"],
+                    recipient=recipient,
+                    purpose=purpose,
+                    persons=list(form.cleaned_data["persons"]),
+                    categories=form.cleaned_data["categories"],
                     content=form.cleaned_data["content"],
                     by=request.user,
                     referral=referral,
@@ -105,16 +133,31 @@ def share_new(request, pk):
             )
         except services.SharingRefused as refused:
             form.add_error(None, str(refused))
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             messages.success(request, _("Shared, and recorded with its ground."))
             return redirect(referral or household)
-    context = {
+    context |= {
         "form": form,
-        "household": household,
-        "title": _("Share with an organisation"),
-        "referral": referral,
+        "coverage": coverage,
+        "recipient": recipient,
+        "purpose": purpose,
+        "purpose_label": dict(SHARE_PURPOSES)[purpose],
+        "grade_label": Mandate.FeedbackLevel(coverage.grade).label if coverage.grade else "",
     }
     return render(request, "cases/share_form.html", context)
+
+
+def _target_data(request, referral):
+    """Recipient and purpose from the query, or for feedback on a signal: its sender."""
+    if "recipient" in request.GET or "purpose" in request.GET:
+        return request.GET
+    if "recipient" in request.POST or "purpose" in request.POST:
+        return request.POST
+    if referral is not None and referral.sender_organisation_id:
+        return {"recipient": referral.sender_organisation_id, "purpose": Purpose.FEEDBACK}
+    return None
 
 
 @require_http_methods(["GET", "POST"])
@@ -155,14 +198,20 @@ def person_export(request, pk, person_pk):
 
 @reauthentication_required
 def _export(request, household, person):
-    data = export.person_export(person)
+    """JSON for a machine (?format=json), the printable page for a person: one log row each.
+
+    What the export holds depends on who makes it (prior information is need-to-know), so it is
+    built for request.user; an incomplete one says so at the top.
+    """
+    document = export.person_document(person, request.user)
     gateway.record(request, obj=person, persons=[person])
     if request.GET.get("format") == "json":
-        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
-        response["Content-Disposition"] = f'attachment; filename="inzage-{person.pk}.json"'
+        response = JsonResponse(document.as_json(), json_dumps_params={"ensure_ascii": False, "indent": 2})
+        # No internal id in the file name either: the date says which copy it is.
+        filename = f"inzage-{timezone.localdate(document.generated_at):%Y-%m-%d}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    sections = [(key, value) for key, value in data.items() if key not in ("generated_at", "history")]
-    context = {"person": person, "household": household, "data": data, "sections": sections}
+    context = {"person": person, "household": household, "document": document}
     return render(request, "cases/person_export.html", context)
 
 

@@ -13,7 +13,7 @@ from cases import charts, gateway, once, services, states
 from cases.filters import HouseholdFilter
 from cases.forms import HouseholdForm, NewHouseholdForm, PersonForm, TaskDoneForm
 from cases.gateway import changes, reads
-from cases.models import AccessEvent, Action, Household, Person, Plan, Referral, Task
+from cases.models import AccessEvent, Action, Household, Person, Plan, Purpose, Referral, Task
 from cases.views.common import PAGE_SIZE, active_warnings, contacts_context, query_without_page, with_offers
 from teams import policy
 from teams.models import Team
@@ -64,17 +64,39 @@ def _start_of_day(request) -> dict:
     }
 
 
-def _consent_overview(household: Household, members: list[Person]) -> list[tuple]:
-    """Per member: the decision that counts per recipient and purpose, and who may withdraw it."""
-    by_pk = {member.pk: member for member in members}
-    decisions = household.consent_decisions().select_related("recipient").latest()
-    rows = []
-    for decision in sorted(decisions, key=lambda d: (str(d.person_id), d.recipient.name)):
-        person = by_pk.get(decision.person_id)
-        if person is not None:
-            decision.person = person
-            rows.append((decision, services.may_withdraw(person, members) if decision.in_force else []))
-    return rows
+def _consent_overview(household: Household, members: list[Person]) -> list[dict]:
+    """Per member with decisions: all their consent decisions, newest first, each marked whether
+    it is the one that counts now for its recipient and purpose, with who may withdraw the ones
+    in force. One query, however many decisions.
+    """
+    decisions = (
+        household.consent_decisions()
+        .select_related("recipient", "recorded_by")
+        .order_by("-recorded_at", "-id")
+    )
+    by_person = {member.pk: [] for member in members}
+    counted = set()
+    for decision in decisions:
+        rows = by_person.get(decision.person_id)
+        if rows is None:
+            continue
+        # Newest first, so the first one per person, recipient and purpose is the one that
+        # counts: the rule of ConsentDecision.objects.latest(), on the rows already loaded.
+        key = (decision.person_id, decision.recipient_id, decision.purpose)
+        current = key not in counted
+        counted.add(key)
+        rows.append({"decision": decision, "current": current, "in_force": current and decision.in_force})
+    overview = []
+    for member in members:
+        rows = by_person[member.pk]
+        if not rows:
+            continue
+        withdrawers = services.may_withdraw(member, members)
+        for row in rows:
+            row["decision"].person = member
+            row["withdrawers"] = withdrawers if row["in_force"] else []
+        overview.append({"person": member, "decisions": rows})
+    return overview
 
 
 @reads("household")
@@ -88,6 +110,7 @@ def household_detail(request, pk):
 
 def _desk(request, household: Household, members: list[Person]) -> dict:
     plan = household.plans.filter(status=Plan.Status.CURRENT).first()
+    consents = _consent_overview(household, members)
     tasks = list(
         household.tasks.filter(Q(status=Task.Status.OPEN) | Q(kind=Task.Kind.MATCH_CHECK)).select_related(
             "referral"
@@ -122,8 +145,17 @@ def _desk(request, household: Household, members: list[Person]) -> dict:
         "low_domains": charts.low_domains(household),
         "reviews": household.reviews.all()[:5],
         "next_url": household.get_absolute_url(),
-        "consents": _consent_overview(household, members),
-        "shares": household.shares.select_related("recipient", "shared_by")[:10],
+        "consents": consents,
+        "team_basis": next(
+            (
+                row["decision"]
+                for group in consents
+                for row in group["decisions"]
+                if row["in_force"] and row["decision"].purpose == Purpose.TEAM
+            ),
+            None,
+        ),
+        "shares": household.shares.select_related("recipient", "shared_by").prefetch_related("persons")[:10],
         "access_request_submission_id": str(uuid.uuid4()),
         "access_requests": household.access_requests()
         .filter(handled_on__isnull=True)

@@ -186,7 +186,9 @@ def _render_detail(request, referral: Referral, bound=None, status=200):
         "known_elsewhere": elsewhere,
         "prior_information_visible": services.may_read_prior_information(user, referral)
         or emergency_granted(request, referral),
-        "feedback": referral.shares.select_related("shared_by") if referral.household_id else [],
+        "feedback": referral.shares.select_related("shared_by").prefetch_related("persons")
+        if referral.household_id
+        else [],
         "may_give_feedback": referral.household_id is not None
         and policy.can(user, "household.edit", referral.household),
         "decisions": referral.decisions.select_related(

@@ -250,3 +250,26 @@ def test_partner_overview_query_count_is_flat(client, django_assert_num_queries,
         # contact, 10-12 savepoint, session expiry refresh, release
         response = client.get(reverse("mandates:partners"))
     assert len(response.context["rows"]) == partners
+
+
+# --- What the basis covers (the sharing gate reads it) --------------------------------------
+
+
+def test_the_manager_says_which_data_the_basis_covers_and_the_page_shows_it(client, world):
+    organisation = OrganisationFactory(is_partner=True)
+    client.force_login(world.manager_ab)
+    data = mandate_post(world, organisation, categories=["contact", "debt"])
+    assert client.post(reverse("mandates:add"), data).status_code == 302
+    mandate = Mandate.objects.get(organisation=organisation)
+    assert mandate.covered_categories == ["contact", "debt"]
+    page = client.get(reverse("mandates:detail", args=[mandate.pk])).text
+    assert "Contactgegevens, Geld en schulden" in page
+
+
+def test_on_consent_only_the_basis_covers_no_data(client, world):
+    organisation = OrganisationFactory(is_partner=True)
+    client.force_login(world.manager_ab)
+    data = mandate_post(world, organisation, sharing_basis="consent_only", categories=["health"])
+    response = client.post(reverse("mandates:add"), data)
+    assert response.status_code == 200 and response.context["form"].errors["categories"]
+    assert not Mandate.objects.filter(organisation=organisation).exists()
