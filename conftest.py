@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
@@ -42,6 +43,33 @@ def _test_settings():
     overrides.enable()
     yield
     overrides.disable()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The suite connects as the owner of the tables (DATABASE_OWNER_URL), as migrate does.
+
+    pytest-django creates, migrates and empties (TRUNCATE) the test database through this one
+    connection, which the application's role may not do. What that role cannot do, on a
+    connection of its own, is proven in tests/test_database_roles.py.
+    """
+    from wijkteam.db import connect_as_owner
+
+    connect_as_owner()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After the migrations, the application role's grants, as a deployment does them.
+
+    With one login only (a DATABASE_URL without DATABASE_OWNER_URL, or SQLite) there is no
+    second role to grant to; the tests of the roles skip then.
+    """
+    from wijkteam.db import application_login
+
+    if application_login()["USER"] != connection.settings_dict["USER"]:
+        with django_db_blocker.unblock():
+            call_command("database_roles", verbosity=0)
 
 
 @pytest.fixture

@@ -16,7 +16,9 @@ same user, a valid session and CSRF token, the id older than the keep period), i
 first submission: the object is created once more and the id guards it again from then on.
 
 History tables are append-only; only this job may update them, in its own transaction, by
-setting `wijkteam.retention` (see wijkteam/db.py). That is the one documented path.
+setting `wijkteam.retention` (see wijkteam/db.py). That is the one documented path, and it opens
+only for a session of the tables' owner: `manage.py apply_retention` logs in with
+DATABASE_OWNER_URL; the application's role may set the switch, and the trigger still refuses.
 """
 
 import datetime
@@ -142,6 +144,19 @@ def purge_submissions(today: datetime.date | None = None) -> int:
     return deleted
 
 
+class NotTheOwner(Exception):
+    """Retention runs in a session of the application's role, which may not change history."""
+
+
+def owns_history(cursor) -> bool:
+    """Whether this session logs in as the owner of the history tables (or a superuser)."""
+    table = Household.history.model._meta.db_table
+    cursor.execute(
+        "SELECT pg_has_role(session_user, relowner, 'USAGE') FROM pg_class WHERE oid = %s::regclass", [table]
+    )
+    return cursor.fetchone()[0]
+
+
 def _history(model, ids):
     return model.history.filter(id__in=list(ids))
 
@@ -151,6 +166,15 @@ def apply(*, today: datetime.date | None = None) -> dict:
     """Pseudonymise every household that is due and purge stale submission ids; returns counts."""
     from cases.models import RetentionRun
 
+    if connection.vendor == "postgresql":
+        # Checked on every run, also when nothing is due yet: a deployment that runs retention as
+        # the application's role hears it the first night, not years later.
+        with connection.cursor() as cursor:
+            if not owns_history(cursor):
+                raise NotTheOwner(
+                    "Retention pseudonymises history rows, which only the owner of the tables may "
+                    "do: run it with DATABASE_OWNER_URL set (manage.py apply_retention logs in as it)."
+                )
     today = today or timezone.localdate()
     households = list(due(today))
     ids = [household.pk for household in households]

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Run the whole test suite on PostgreSQL.
 #
-# With DATABASE_URL set, that database server is used. Without it, a throwaway PostgreSQL
-# cluster is started here (initdb into a temporary folder, a Unix socket only, no TCP port) and
-# removed afterwards. Without PostgreSQL server binaries the suite falls back to SQLite, loudly;
+# With DATABASE_URL set, that database server is used (and DATABASE_OWNER_URL, if set, as the
+# owner of the tables). Without it, a throwaway PostgreSQL cluster is started here (initdb into a
+# temporary folder, a Unix socket only, no TCP port) with the README's two roles, and removed
+# afterwards. Without PostgreSQL server binaries the suite falls back to SQLite, loudly;
 # REQUIRE_POSTGRES=1 turns that fallback into a failure. pytest's "no tests ran" (exit 5) fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,7 @@ export DATABASE_CONN_MAX_AGE=0
 . scripts/pglib.sh
 
 cluster=""
+admin_url=""
 cleanup() {
   if [ -n "$cluster" ]; then
     stop_cluster "$cluster" immediate
@@ -27,6 +29,18 @@ if [ -z "${DATABASE_URL:-}" ]; then
     cluster=$(mktemp -d /tmp/wijkteam-pg.XXXXXX)
     start_cluster "$cluster" fsync=off synchronous_commit=off full_page_writes=off
     echo "make test: throwaway PostgreSQL cluster $("$PG_BIN/postgres" --version | awk '{print $3}') at $cluster"
+    # The two roles of the README's deployment: the owner migrates (and, here only, may create
+    # the test database), the application connects as a role that cannot change the audit trail.
+    psql=$([ -x "$PG_BIN/psql" ] && echo "$PG_BIN/psql" || command -v psql)
+    "$psql" -q -v ON_ERROR_STOP=1 "$DATABASE_URL" \
+      -c "CREATE ROLE wijkteam_owner LOGIN CREATEDB" \
+      -c "CREATE ROLE wijkteam_app LOGIN" \
+      -c "CREATE DATABASE wijkteam OWNER wijkteam_owner"
+    admin_url=$DATABASE_URL
+    socket=${DATABASE_URL#postgres://postgres@}
+    socket=${socket%/postgres}
+    export DATABASE_OWNER_URL="postgres://wijkteam_owner@$socket/wijkteam"
+    export DATABASE_URL="postgres://wijkteam_app@$socket/wijkteam"
   else
     echo "=================================================================================" >&2
     echo "  WARNING: no PostgreSQL server binaries found: the tests run on SQLITE." >&2
@@ -38,6 +52,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
       exit 1
     fi
     export DATABASE_URL="sqlite:///$(mktemp -d)/test.sqlite3"
+    unset DATABASE_OWNER_URL
   fi
 fi
 
@@ -52,6 +67,8 @@ fi
 # The whole suite (no arguments) on PostgreSQL also runs the benchmark small, so it never rots.
 if [ "$rc" = "0" ] && [ "$#" = "0" ] && [[ "$DATABASE_URL" == postgres* ]]; then
   echo "make test: benchmark smoke run (bench/run --households 500 --smoke)"
-  PY="$PY" bench/run --households 500 --smoke || rc=$?
+  # The benchmark makes and migrates databases of its own: one login that may do all of it.
+  env -u DATABASE_OWNER_URL DATABASE_URL="${admin_url:-$DATABASE_URL}" PY="$PY" \
+    bench/run --households 500 --smoke || rc=$?
 fi
 exit "$rc"

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from teams.tests.factories import PositionFactory
+from tests import roles
 
 pytestmark = pytest.mark.postgres
 
@@ -90,14 +91,9 @@ def _free_port() -> int:
 
 
 def _database_url() -> str:
-    """The test database (made by pytest-django) as a DATABASE_URL for the app servers."""
-    params = connection.get_connection_params()  # OPTIONS merged in, e.g. a socket directory
-    credentials = quote(params.get("user") or "", safe="")
-    if params.get("password"):
-        credentials += ":" + quote(params["password"], safe="")
-    host = quote(params.get("host") or "", safe="")  # a socket directory becomes %2F...
-    port = f":{params['port']}" if params.get("port") else ""
-    return f"postgres://{credentials}@{host}{port}/{quote(params['dbname'], safe='')}"
+    """The test database (made by pytest-django) as a DATABASE_URL for the app servers: with the
+    application's role, not the owner's the suite uses (tests/roles.py)."""
+    return roles.url("app")
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -1,10 +1,11 @@
 """Pseudonymise closed households past their retention term and purge old submission ids (see
 cases/retention.py)."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from cases import retention
 from cases.models import RecordClass
+from wijkteam.db import connect_as_owner
 
 
 class Command(BaseCommand):
@@ -17,6 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Only list what would be pseudonymised.")
 
     def handle(self, *args, dry_run=False, **options):
+        # History rows change only in a session of the tables' owner (wijkteam/db.py).
+        connect_as_owner()
         due = list(retention.due().select_related("team"))
         labels = dict(RecordClass.choices)
         for household in due:
@@ -30,5 +33,8 @@ class Command(BaseCommand):
             stale = retention.stale_submissions().count()
             self.stdout.write(self.style.WARNING(f"{stale} submission ids would be purged (dry run)."))
             return
-        counts = retention.apply()
+        try:
+            counts = retention.apply()
+        except retention.NotTheOwner as error:
+            raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"Pseudonymised: {counts}"))
