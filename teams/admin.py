@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from teams import services
-from teams.models import Municipality, Organisation, Position, Team, User
+from teams.models import Municipality, Organisation, Position, SecurityEvent, Team, User
 
 
 class NoDeleteAdmin(SimpleHistoryAdmin):
@@ -121,3 +121,31 @@ class PositionAdmin(NoDeleteAdmin):
     list_select_related = ["user", "team"]
     autocomplete_fields = ["user", "team", "employer"]
     search_fields = ["user__username", "user__last_name", "team__name"]
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The login locks (teams/throttle.py), to read: for superusers only, and nobody adds,
+    changes or deletes one (the table is append-only in PostgreSQL too)."""
+
+    list_display = ["at", "kind", "username", "address", "until", "action"]
+    list_filter = ["kind", "at"]
+    search_fields = ["username", "address"]
+    date_hierarchy = "at"
+    fields = ["at", "kind", "username", "address", "until", "action", "request_id"]
+    readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -295,3 +295,38 @@ class Position(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.team} ({self.get_access_role_display()})"
+
+
+class SecurityEvent(models.Model):
+    """A login lock (issue 15): which rule refused, for which username tried, from which address,
+    when and until when. Never the password.
+
+    Append-only in PostgreSQL (a trigger, teams/migrations) and in the ORM (no bulk writes);
+    administrators read it in the administration. The lines of the `wijkteam.security` log say the
+    same for whoever watches the whole system; this table is what an administrator can look up.
+    """
+
+    class Kind(models.TextChoices):
+        ACCOUNT_DELAYED = "account_delayed", _("Account delayed after failed logins")
+        ACCOUNT_ADDRESS_LOCKED = "account_address_locked", _("Account locked from one address")
+        ADDRESS_LOCKED = "address_locked", _("Address held back after failed logins")
+        RATE_LIMITED = "rate_limited", _("Too many requests from one address")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    # As typed: it need not be an account, and an account's later rename does not change it.
+    username = models.CharField(_("username tried"), max_length=150, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    until = models.DateTimeField(_("until"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=100, blank=True)
+    request_id = models.CharField(_("request id"), max_length=32, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%d-%m-%Y %H:%M:%S} {self.get_kind_display()} {self.username} {self.address or ''}"

@@ -1,11 +1,12 @@
 """Security events worth a line in the log: failed logins and lockouts (never the password), and
 access to case data given or changed through a position.
 
-There is no security-event table: these go to the `wijkteam.security` logger, which the
-deployment ships to its log store. Each lockout line carries the username tried, the origin
-address (the one the rate limits count, see ALLAUTH_TRUSTED_PROXY_COUNT) and the time, also as
-structured fields (`extra`) for a log shipper. The positions' own history is what the team's
-coordinator reads (`access_changes`); the log line is for whoever watches the whole system.
+These go to the `wijkteam.security` logger, which the deployment ships to its log store. Each
+lockout line carries the username tried, the origin address (the one the rate limits count, see
+ALLAUTH_TRUSTED_PROXY_COUNT) and the time, also as structured fields (`extra`) for a log
+shipper. Every lock is also a row of the append-only SecurityEvent table, which administrators
+read in the administration (teams.throttle.record_lock). The positions' own history is what the
+team's coordinator reads (`access_changes`); the log line is for whoever watches the whole system.
 """
 
 import datetime
@@ -39,10 +40,34 @@ def log_failed_login(sender, credentials, request=None, **kwargs):
     logger.warning("login failed for %r from %s (request %s)", username[:USERNAME_LENGTH], origin, request_id)
 
 
-def log_rate_limited(request, *, username: str, action: str) -> None:
-    """A login (or another account action) refused by the rate limit: the lockout of SECURITY.md AU-2."""
+# allauth's other limits (the login page per address, password reset, step-up) answer 429 and
+# say nothing of their window: one security event per action and address per this many seconds.
+RATE_LIMITED_EVERY = 60
+
+
+def log_rate_limited(request, *, username: str, action: str, record: bool = True) -> None:
+    """A login (or another account action) refused by the rate limit: the lockout of SECURITY.md AU-2.
+
+    A line per refusal; with `record`, also the lock's SecurityEvent (teams.throttle.record_lock:
+    one per action and address per minute). The login's own rules record their locks themselves
+    when they begin, and pass record=False.
+    """
+    from teams.models import SecurityEvent
+    from teams.throttle import record_lock
+
     username = (username or "")[:USERNAME_LENGTH]
     origin = origin_of(request)
+    if record:
+        record_lock(
+            request,
+            kind=SecurityEvent.Kind.RATE_LIMITED,
+            key=f"{action}|{origin}",
+            username=username,
+            address=origin,
+            seconds=RATE_LIMITED_EVERY,
+            every=RATE_LIMITED_EVERY,
+            action=action,
+        )
     at = timezone.now().isoformat()
     request_id = getattr(request, "request_id", "")
     logger.warning(
