@@ -18,8 +18,12 @@ install: $(VENV)/.installed
 run: install
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py createcachetable
+	$(DEMO_ENV) $(PY) manage.py database_roles
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	@echo "Wijkteam demo: http://127.0.0.1:8000  (log in with an account above)"
+# The task worker (mail: printed here) runs beside the server and stops with it.
+	$(DEMO_ENV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -115,10 +115,8 @@ def test_mfa_journey_setup_then_second_factor_at_next_login(client, settings, wo
     client.post(reverse("account_login"), login)
     blocked = client.get(household.get_absolute_url())
     assert blocked.url == reverse("mfa_activate_totp")
-    # Adding a device always asks for the password again (step-up, SECURITY.md AU-5).
-    step_up = client.get(reverse("mfa_activate_totp"))
-    assert step_up.url.startswith(reverse("account_reauthenticate"))
-    client.post(step_up.url, {"password": password})
+    # Adding a device is a step-up action (SECURITY.md AU-5), but the password was typed just
+    # now at the login: no second prompt (tests/test_step_up.py has the timeout).
     assert client.get(reverse("mfa_activate_totp")).status_code == 200
     secret = client.session["mfa.totp.secret"]
     wrong = client.post(reverse("mfa_activate_totp"), {"code": "000000"})

@@ -50,9 +50,11 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "django_tasks_db",
     "teams",
     "cases",
     "mandates",
+    "wijkteam",  # management commands only: database_roles, and migrate as the owner
 ]
 
 MIDDLEWARE = [
@@ -100,13 +102,18 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 # SQLite is only the zero-setup default of the demo run; production and CI use PostgreSQL.
+_database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        _database_url,
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
+# The owner of the tables: migrate, createcachetable, database_roles and apply_retention log in
+# as it (wijkteam/db.py, connect_as_owner); the application's own role (DATABASE_URL) cannot
+# change, truncate or alter the audit trail. Unset (the SQLite demo): the same login.
+DATABASE_OWNER = dj_database_url.parse(os.environ.get("DATABASE_OWNER_URL") or _database_url)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: every query here is a short indexed lookup, but the estimated cost of the scoping
     # subqueries (a team's households) is high enough to trigger it, and compiling then takes
@@ -166,17 +173,24 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
-# Step-up: exporting a person's data and emergency access ask for the password (and second
-# factor) again when the last check is older than this (SECURITY.md, issue 6).
-ACCOUNT_REAUTHENTICATION_TIMEOUT = 10 * 60
+# Step-up: exporting a person's data, emergency access and changing the second factor ask for
+# the password (or second factor) again when the last one typed, at the login or at the
+# step-up, is older than this (SECURITY.md AU-5: at most 10 minutes; teams/stepup.py).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 ACCOUNT_RATE_LIMITS = {
-    # Every login attempt per client address: a team in one office behind one public address
-    # logs in at nine o'clock together, so well above allauth's default of 30 a minute. Guessing
-    # passwords is stopped by login_failed (per address and per account).
-    "login": "100/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # Every post of the login form per client address: only a ceiling on the work one address can
+    # cause (a team in one office behind one public address logs in at nine o'clock together).
+    # Guessing is held back before the password is checked, by the rules of teams/throttle.py:
+    # login_failed per username *and* address (key), login_failed_address per address alone,
+    # much higher, and WIJKTEAM_LOGIN_ACCOUNT_DELAY per username alone (issue 15).
+    "login": "300/m/ip",
+    "login_failed": "5/5m/key",
+    "login_failed_address": "30/m/ip,300/h/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# A username alone, from browsers it never logged in from: after `free` failures within `window`
+# seconds, each try waits and each failure doubles the wait (`first` seconds, at most `max`).
+WIJKTEAM_LOGIN_ACCOUNT_DELAY = {"free": 10, "first": 30, "max": 15 * 60, "window": 3600}
 # Behind the reverse proxy REMOTE_ADDR is the proxy: the rate limits per address take the
 # client's from the last X-Forwarded-For entry, one per proxy in front (gunicorn drops the header
 # from anyone but the proxy, wijkteam/gunicorn.conf.py). 0 = no proxy, REMOTE_ADDR is the client.
@@ -235,6 +249,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# A form sent with a missing or old token gets a Dutch page with the request id, not Django's.
+CSRF_FAILURE_VIEW = "wijkteam.views.csrf_failure"
 if not DEBUG:
     # The __Host- prefix makes the browser refuse the cookie unless it is Secure, host-only and
     # path=/, so it cannot be planted by a sibling domain.
@@ -295,10 +311,18 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# --- Background tasks -----------------------------------------------------------------------
+# django.tasks with the database backend: a task is a row in PostgreSQL, written in the same
+# transaction as the request's own changes, and run by `manage.py db_worker` (README, "Deploying").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # --- E-mail (password reset) ----------------------------------------------------------------
+# Every mail is queued (wijkteam/mail.py): the page answers the same whether the mail server is
+# up or not, and the worker delivers through "delivery", trying again until it is back.
 EMAIL_BACKEND_CLASS = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 MAILERS = {
-    "default": {
+    "default": {"BACKEND": "wijkteam.mail.QueuedEmailBackend", "OPTIONS": {"deliver_using": "delivery"}},
+    "delivery": {
         "BACKEND": EMAIL_BACKEND_CLASS,
         "OPTIONS": {
             "host": os.environ.get("EMAIL_HOST", "localhost"),
@@ -306,11 +330,15 @@ MAILERS = {
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": env_bool("EMAIL_USE_TLS", False),
+            # Seconds the worker waits for the mail server before the attempt counts as failed.
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
         }
         if EMAIL_BACKEND_CLASS.endswith("smtp.EmailBackend")
         else {},
-    }
+    },
 }
+# Hours after a mail was first queued before the worker stops trying (then it logs an error).
+WIJKTEAM_MAIL_GIVE_UP_HOURS = int(os.environ.get("WIJKTEAM_MAIL_GIVE_UP_HOURS", "24"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wijkteam@localhost")
 
 # --- Admin ----------------------------------------------------------------------------------

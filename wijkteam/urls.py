@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from wijkteam import views
+from wijkteam import tasks_admin, views
 
 # The admin logs in through allauth too, so it gets the same rate limits and second factor.
 admin.site.login = login_required(admin.site.login)
 admin.site.site_header = admin.site.site_title = "Wijkteam beheer"
+# The task queue without the tasks' arguments (a queued mail's text).
+tasks_admin.register(admin.site)
 
 urlpatterns = [
     path("", views.home, name="home"),

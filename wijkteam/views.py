@@ -1,8 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy as _
+from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from cases.gateway import no_case_data
@@ -36,21 +36,18 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-def _error(status: int, title, message):
+def _error(status: int, template: str):
+    """An error page in Dutch with the request id (templates/error.html and one per status)."""
+
     @login_not_required
     def view(request, exception=None):
-        context = {"title": title, "message": message, "request_id": getattr(request, "request_id", "")}
-        return render(request, "error.html", context, status=status)
+        return render(request, template, {"request_id": getattr(request, "request_id", "")}, status=status)
 
     return view
 
 
-bad_request = _error(400, _("Bad request"), _("The request could not be handled. Go back and try again."))
-_not_allowed = _error(
-    403,
-    _("Not allowed"),
-    _("Your role does not allow this action. Ask your coordinator if you think it should."),
-)
+bad_request = _error(400, "400.html")
+_not_allowed = _error(403, "403.html")
 
 
 def _page_of(obj):
@@ -65,22 +62,23 @@ def permission_denied(request, exception=None):
     """The policy's refusals say why (a closed household, a grant to oneself); others stay general."""
     if isinstance(exception, policy.Refused) and exception.args:
         context = {
-            "title": _("Not allowed"),
             "message": exception.args[0],
             "request_id": getattr(request, "request_id", ""),
             # Back to what was refused (a closed household: where it can be reopened).
             "back": _page_of(exception.obj),
         }
-        return render(request, "error.html", context, status=403)
+        return render(request, "403.html", context, status=403)
     return _not_allowed(request, exception)
 
 
-page_not_found = _error(404, _("Not found"), _("This page does not exist, or you have no access to it."))
+page_not_found = _error(404, "404.html")
+_too_many_attempts = _error(429, "429.html")
 
 
-_too_many_attempts = _error(
-    429, _("Too many attempts"), _("Too many attempts in a short time. Wait a few minutes and try again.")
-)
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the form's token was missing or old. Django logs the reason
+    (django.security.csrf); the page says what to do, in Dutch, without the technical reason."""
+    return render(request, "403_csrf.html", {"request_id": getattr(request, "request_id", "")}, status=403)
 
 
 @login_not_required
@@ -99,5 +97,7 @@ def too_many_requests(request, exception=None):
 
 @login_not_required
 def server_error(request):
-    # Standalone template without the navigation: it must render even when the database is down.
-    return render(request, "500.html", {"request_id": getattr(request, "request_id", "")}, status=500)
+    """Standalone template without the navigation or context processors: it renders when the
+    database, the session or the middleware that failed is what went wrong."""
+    page = loader.get_template("500.html").render({"request_id": getattr(request, "request_id", "")})
+    return HttpResponseServerError(page)
