@@ -135,3 +135,18 @@ class PositionForm(forms.ModelForm):
             user.widget.choices = offered.choices
         self.helper = FormHelper()
         self.helper.layout = Layout(*self.fields, Submit("save", _("Save")))
+
+
+class NotificationSettingsForm(forms.ModelForm):
+    """How often the user gets the e-mail with what is new, and in which language."""
+
+    class Meta:
+        model = User
+        fields = ["digest", "mail_language"]
+        widgets = {"digest": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -48,6 +49,22 @@ class AuditedUserManager(UserManager.from_queryset(AuditedQuerySet)):
     use_in_migrations = False
 
 
+def languages():
+    return settings.LANGUAGES
+
+
+def default_language():
+    return settings.LANGUAGE_CODE
+
+
+class DigestFrequency(models.TextChoices):
+    """How often a user gets the e-mail with what is new for them (teams/notifications.py)."""
+
+    OFF = "off", _("Never")
+    DAILY = "daily", _("Once a day")
+    URGENT_AT_ONCE = "urgent", _("Urgent matters at once, the rest once a day")
+
+
 class User(AbstractUser):
     """An account. Team members hold positions; a partner reporter has an organisation only."""
 
@@ -59,6 +76,16 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
         help_text=_("For partner reporters: the organisation on whose behalf they send signals."),
+    )
+    digest = models.CharField(
+        _("e-mail about what is new"),
+        max_length=10,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.DAILY,
+        help_text=_("The e-mail holds numbers and links only, never a name, address or signal."),
+    )
+    mail_language = models.CharField(
+        _("language of e-mails"), max_length=10, choices=languages, default=default_language
     )
 
     objects = AuditedUserManager()
@@ -330,3 +357,53 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%d-%m-%Y %H:%M:%S} {self.get_kind_display()} {self.username} {self.address or ''}"
+
+
+class Notification(models.Model):
+    """Something new for one user, in the app (the bell) and counted in their e-mail digest.
+
+    Holds no personal data and no case content: a kind, a link, at most a signal's reference
+    number. What it is about is behind the link, where the gateway decides who may read it.
+    `key` names the event (e.g. "referral:<id>:overdue:<date>"), so a scheduled check that runs
+    again does not notify twice, and changes to one household add up in one unread row (`count`).
+    """
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("A signal was assigned to you")
+        OVERDUE = "overdue", _("A signal is past its first-contact deadline")
+        EVALUATION_DUE = "evaluation_due", _("A plan's evaluation is due")
+        HOUSEHOLD_CHANGED = "household_changed", _("A colleague changed a household you lead")
+        MANDATE_REVIEW = "mandate_review", _("A mandate needs a review")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    url = models.CharField(_("link"), max_length=200)
+    reference = models.CharField(_("reference"), max_length=20, blank=True)
+    key = models.CharField(_("key"), max_length=120)
+    count = models.PositiveIntegerField(_("number of times"), default=1)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    mailed_at = models.DateTimeField(_("mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The bell: a user's unread count, from the index alone.
+            models.Index(fields=["user", "read_at"], name="notification_user_read"),
+            models.Index(fields=["user", "key"], name="notification_user_key"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                condition=Q(read_at__isnull=True),
+                name="one_unread_notification_per_key",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.reference}".strip()

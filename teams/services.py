@@ -102,3 +102,15 @@ def position_save(*, position: Position, by: User, reason: str) -> Position:
             lambda: security.log_position_change(position=position, by=by, previous=previous)
         )
     return position
+
+
+@transaction.atomic
+def notification_settings_save(*, user: User, by: User) -> User:
+    """A user's own choice of e-mail about what is new: nobody sets it for another."""
+    if user.pk != by.pk:
+        raise ValidationError(_("Only the user themselves chooses their e-mail."))
+    user._change_reason = _("E-mail settings changed")
+    user._history_user = by
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["digest", "mail_language"])
+    return user

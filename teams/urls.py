@@ -11,4 +11,8 @@ urlpatterns = [
     path("team/<int:pk>/positions/new/", views.position_edit, name="position_add"),
     path("team/<int:pk>/positions/<int:position_pk>/", views.position_edit, name="position_edit"),
     path("me/position/", views.my_position, name="my_position"),
+    path("me/notifications/", views.notifications, name="notifications"),
+    path("me/notifications/open/", views.notification_open, name="notification_open"),
+    path("me/notifications/read/", views.notifications_read, name="notifications_read"),
+    path("me/notifications/settings/", views.notification_settings, name="notification_settings"),
 ]

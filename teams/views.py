@@ -5,18 +5,22 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import once
 from cases.gateway import no_case_data
 from mandates.models import Mandate
+from teams import notifications as notices
 from teams import policy, security, services
-from teams.forms import PositionForm, TeamProfileForm
-from teams.models import Position, Team
+from teams.forms import NotificationSettingsForm, PositionForm, TeamProfileForm
+from teams.models import Notification, Position, Team
 
 # How far back the positions page lists the changes of access for the coordinator to check.
 ACCESS_CHANGES_DAYS = 14
@@ -116,3 +120,51 @@ def my_position(request):
     )
     context = {"positions": mine, "reviewed_teams": set(policy.teams_for(request.user, "position.review"))}
     return render(request, "teams/my_position.html", context)
+
+
+# --- Notifications: the user's own, no case data (a kind, a link, a signal's reference) --------
+
+NOTIFICATIONS_SHOWN = 50
+
+
+@no_case_data(perm="team.member")
+def notifications(request):
+    """What is new for me: unread first, then the latest read."""
+    mine = Notification.objects.filter(user=request.user).order_by(
+        F("read_at").asc(nulls_first=True), "-created_at", "-id"
+    )[:NOTIFICATIONS_SHOWN]
+    return render(request, "teams/notifications.html", {"notifications": list(mine)})
+
+
+@require_http_methods(["GET", "POST"])
+@no_case_data(perm="team.member")
+def notification_settings(request):
+    """How often I get the e-mail with what is new, and in which language."""
+    form = NotificationSettingsForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.notification_settings_save(user=form.save(commit=False), by=request.user)
+        messages.success(request, _("E-mail settings saved."))
+        return redirect("teams:notifications")
+    return render(request, "teams/notification_settings.html", {"form": form})
+
+
+@require_POST
+@no_case_data(perm="team.member")
+def notification_open(request):
+    """Mark one of my notifications read and go where it points (another's: 404)."""
+    pk = request.POST.get("notification", "")
+    notification = notices.mark_read(request.user, int(pk)) if pk.isdigit() and len(pk) < 19 else None
+    if notification is None:
+        raise Http404
+    url = notification.url
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts=None) or not url.startswith("/"):
+        url = reverse("teams:notifications")
+    return redirect(url)
+
+
+@require_POST
+@no_case_data(perm="team.member")
+def notifications_read(request):
+    """Everything of mine read at once."""
+    notices.mark_all_read(request.user)
+    return redirect("teams:notifications")

@@ -340,6 +340,8 @@ MAILERS = {
 # Hours after a mail was first queued before the worker stops trying (then it logs an error).
 WIJKTEAM_MAIL_GIVE_UP_HOURS = int(os.environ.get("WIJKTEAM_MAIL_GIVE_UP_HOURS", "24"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wijkteam@localhost")
+# Where the app is reached: the links in e-mails the worker sends (no request to build them from).
+WIJKTEAM_SITE_URL = os.environ.get("WIJKTEAM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Admin ----------------------------------------------------------------------------------
 # Not on the default /admin/ path (SECURITY.md DP-1).
