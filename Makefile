@@ -21,9 +21,11 @@ run: install
 	$(DEMO_ENV) $(PY) manage.py database_roles
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	@echo "Wijkteam demo: http://127.0.0.1:8000  (log in with an account above)"
-# The task worker (mail: printed here) runs beside the server and stops with it.
+# The task worker (mail: printed here) and the schedule's clock (digests, deadline checks) run
+# beside the server and stop with it.
 	$(DEMO_ENV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	$(DEMO_ENV) $(PY) manage.py run_schedule --every 60 & clock=$$!; \
+	trap 'kill $$worker $$clock 2>/dev/null; wait $$worker $$clock 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -812,6 +812,13 @@ class Generator:
                 bsn=bsn,
                 relation=relation,
                 household_id=hid,
+                # Most adults have a mobile number; a few may not be called.
+                phone=f"+316{10000000 + int(r() * 89999999)}" if age >= 18 and r() < 0.7 else "",
+                email="",
+                reach_by="",
+                reach_when="",
+                do_not_call=r() < 0.02,
+                do_not_call_note="",
             )
         main = persons[0]
 

@@ -39,6 +39,7 @@ from cases.models import (
     AccessEvent,
     AccessRequest,
     Action,
+    Appointment,
     Assessment,
     CaseReview,
     ConsentDecision,
@@ -49,6 +50,7 @@ from cases.models import (
     Goal,
     Household,
     NetworkMember,
+    Note,
     Person,
     Plan,
     Referral,
@@ -59,7 +61,7 @@ from cases.models import (
     Task,
 )
 from cases.templatetags.access_tags import OBJECTS, basis_label, roles_label
-from cases.validators import format_postcode
+from cases.validators import format_phone, format_postcode
 from teams.models import Position
 
 FORMAT = "wijkteam-inzage/2"
@@ -159,6 +161,8 @@ def _value(obj, model_field, ctx: Context) -> tuple[object, str]:
         return local.isoformat(), local.strftime("%d-%m-%Y %H:%M")
     if isinstance(value, datetime.date):
         return value.isoformat(), value.strftime("%d-%m-%Y")
+    if isinstance(value, datetime.time):  # an appointment's start and end
+        return value.strftime("%H:%M"), value.strftime("%H:%M")
     if isinstance(value, list):
         return value, ", ".join(str(v) for v in value)
     return value, str(value)
@@ -180,6 +184,11 @@ def _codes(choices) -> Callable:
 def _postcode(obj, model_field, ctx):
     value = getattr(obj, model_field.name)
     return (value, format_postcode(value)) if value else (None, "")
+
+
+def _phone(obj, model_field, ctx):
+    value = getattr(obj, model_field.name)
+    return (value, format_phone(value)) if value else (None, "")
 
 
 def _deciders(obj, model_field, ctx):
@@ -386,11 +395,15 @@ SPECS: tuple[Spec, ...] = (
         key="person",
         title=gettext_lazy("Your data"),
         intro=gettext_lazy("Your own details as the neighbourhood team has recorded them."),
-        fields=_names("first_name last_name_prefix last_name birth_date bsn relation"),
+        fields=_names(
+            "first_name last_name_prefix last_name birth_date bsn relation phone email reach_by "
+            "reach_when do_not_call do_not_call_note"
+        ),
         excluded={"id": INTERNAL_ID, "household": OWN_SECTION},
         rows=lambda ctx: list(ctx.members.values()),
         about=lambda p, ctx: p.pk == ctx.person.pk,
         record_title=lambda p, ctx: p.full_name,
+        render={"phone": _phone},
     ),
     Spec(
         model=Household,
@@ -554,6 +567,38 @@ SPECS: tuple[Spec, ...] = (
             .order_by("at", "id")
         ),
         record_title=lambda c, ctx: f"{c.get_kind_display()} · {_moment(c.at)}",
+    ),
+    Spec(
+        model=Appointment,
+        key="appointments",
+        title=Appointment._meta.verbose_name_plural,
+        intro=gettext_lazy("Visits, calls and meetings the team planned with your household."),
+        fields=_names(
+            "date starts_at ends_at kind place workers persons purpose status cancel_reason contact "
+            "created_by created_at"
+        ),
+        excluded={"id": INTERNAL_ID, "household": OWN_SECTION},
+        rows=lambda ctx: (
+            Appointment.objects.filter(household=ctx.household)
+            .select_related("created_by", "contact")
+            .prefetch_related("workers", "persons")
+            .order_by("date", "starts_at", "id")
+        ),
+        record_title=lambda a, ctx: f"{a.get_kind_display()} · {_date(a.date)} {a.starts_at:%H:%M}",
+    ),
+    Spec(
+        model=Note,
+        key="notes",
+        title=Note._meta.verbose_name_plural,
+        intro=gettext_lazy("What the team wrote down about your household outside a contact."),
+        fields=_names("written_at text written_by"),
+        excluded={"id": INTERNAL_ID, "household": OWN_SECTION},
+        rows=lambda ctx: (
+            Note.objects.filter(household=ctx.household)
+            .select_related("written_by")
+            .order_by("written_at", "id")
+        ),
+        record_title=lambda n, ctx: _moment(n.written_at),
     ),
     Spec(
         model=CaseReview,

@@ -1,6 +1,13 @@
 from django.db import models
 
-from cases.validators import compact_bsn, compact_postcode, validate_bsn, validate_postcode
+from cases.validators import (
+    compact_bsn,
+    compact_phone,
+    compact_postcode,
+    validate_bsn,
+    validate_phone,
+    validate_postcode,
+)
 
 
 class CompactCharField(models.CharField):
@@ -43,3 +50,24 @@ class BSNField(CompactCharField):
 
     def compact(self, value):
         return compact_bsn(value).zfill(9)
+
+
+class PhoneField(CompactCharField):
+    """A phone number, stored in E.164 ('+31612345678') however it was typed; shown with
+    cases.validators.format_phone."""
+
+    default_validators = [validate_phone]
+    typed_max_length = 24
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 16)
+        super().__init__(*args, **kwargs)
+
+    def compact(self, value):
+        return compact_phone(value)
+
+    def formfield(self, **kwargs):
+        from django import forms
+
+        widget = forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"})
+        return super().formfield(**{"widget": widget, **kwargs})

@@ -1,21 +1,25 @@
 """Finding the household a signal is about: proposals for the coordinator, never a decision.
 
 On PostgreSQL names are compared with trigram similarity (pg_trgm), so "Janssen" finds
-"Jansen"; the SQLite demo falls back to exact, case-insensitive names. BSN, date of birth and
+"Jansen"; the SQLite demo falls back to equal names. Accents and case never count ("Celik" is
+"Çelik", cases/search.py). BSN, date of birth and
 postcode + house number count as well. Each lookup is a fixed number of queries, however many
 households the team has.
 """
 
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import Exists, FloatField, OuterRef, Q, Value
 from django.db.models.functions import Cast
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext as _
 
 from cases import workflow
 from cases.models import Household, Person, Referral
+from cases.search import Fold, fold
 
 MAX_CANDIDATES = 5
 NAME_SIMILARITY = 0.4  # below this, a name alone proposes nothing
@@ -44,15 +48,15 @@ def _similar_persons(referral: Referral, households):
     last, first = referral.subject_last_name, referral.subject_first_name
     if last and _on_postgres():
         persons = persons.annotate(
-            last_similarity=TrigramSimilarity("last_name", last),
-            first_similarity=TrigramSimilarity("first_name", first or ""),
+            last_similarity=TrigramSimilarity(Fold("last_name"), Fold(Value(last))),
+            first_similarity=TrigramSimilarity(Fold("first_name"), Fold(Value(first or ""))),
         )
-        wanted |= Q(last_name__trigram_similar=last)
+        wanted |= Q(TrigramSimilar(Fold("last_name"), Fold(Value(last))))
     elif last:
         persons = persons.annotate(
             last_similarity=Cast(Value(0.0), FloatField()), first_similarity=Cast(Value(0.0), FloatField())
         )
-        wanted |= Q(last_name__iexact=last)
+        wanted |= Q(Exact(Fold("last_name"), Fold(Value(last))))
     if not wanted:
         return []
     return list(persons.filter(wanted)[:50])
@@ -66,17 +70,17 @@ def _score_person(referral: Referral, person: Person) -> tuple[float, list[str]]
     if referral.subject_birth_date and person.birth_date == referral.subject_birth_date:
         score += 30
         reasons.append(_("same date of birth"))
-    last = referral.subject_last_name.lower()
+    last = fold(referral.subject_last_name)
     if last:
-        similarity = 1.0 if person.last_name.lower() == last else getattr(person, "last_similarity", 0) or 0
+        similarity = 1.0 if fold(person.last_name) == last else getattr(person, "last_similarity", 0) or 0
         if similarity >= NAME_SIMILARITY:
             score += 40 * similarity
             reasons.append(_("same last name") if similarity == 1.0 else _("similar last name"))
-    first = referral.subject_first_name.lower()
+    first = fold(referral.subject_first_name)
     if (
         first
         and score
-        and (person.first_name.lower() == first or (getattr(person, "first_similarity", 0) or 0) >= 0.5)
+        and (fold(person.first_name) == first or (getattr(person, "first_similarity", 0) or 0) >= 0.5)
     ):
         score += 15
         reasons.append(_("same first name"))
@@ -121,9 +125,9 @@ def known_in_other_teams(referral: Referral) -> list[str]:
     if referral.subject_birth_date and referral.subject_last_name:
         wanted |= Exists(
             Person.objects.filter(
+                Exact(Fold("last_name"), Fold(Value(referral.subject_last_name))),
                 household=OuterRef("pk"),
                 birth_date=referral.subject_birth_date,
-                last_name__iexact=referral.subject_last_name,
             )
         )
     if not wanted:
@@ -146,7 +150,7 @@ def merge_targets(referral: Referral, candidates: list[Candidate]):
         wanted |= Q(postcode=referral.postcode, house_number=referral.house_number)
     if referral.subject_last_name and referral.subject_birth_date:
         wanted |= Q(
-            subject_last_name__iexact=referral.subject_last_name,
+            Exact(Fold("subject_last_name"), Fold(Value(referral.subject_last_name))),
             subject_birth_date=referral.subject_birth_date,
         )
     return (

@@ -5,6 +5,7 @@ import datetime
 from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Contains
 
 from cases.validators import compact_postcode
 from teams import policy
@@ -54,11 +55,43 @@ class HouseholdQuerySet(AuditedQuerySet):
             .annotate(n=Count("pk"))
             .values("n")
         )
+        # The follow-up planned since the last success: a failed attempt after it (logged with
+        # a quick button, no date) keeps it instead of wiping it; a new success starts afresh.
+        follow_up = contacts.filter(
+            follow_up_on__isnull=False, at__gte=Coalesce(OuterRef("last_reached_at"), Value(EPOCH))
+        )
         return self.annotate(
             last_contact_at=Subquery(contacts.values("at")[:1]),
             last_reached_at=Subquery(contacts.filter(reached=True).values("at")[:1]),
-            next_follow_up=Subquery(contacts.values("follow_up_on")[:1]),
-        ).annotate(failed_in_a_row=Coalesce(Subquery(failed), 0))
+        ).annotate(
+            next_follow_up=Subquery(follow_up.values("follow_up_on")[:1]),
+            failed_in_a_row=Coalesce(Subquery(failed), 0),
+        )
+
+    def with_next_appointment(self, now=None) -> "HouseholdQuerySet":
+        """Annotate the next planned appointment (date and start) that is not over, and
+        `next_contact_on`: the earlier of it and the follow-up date (what the caseload sorts on).
+        Call after with_contact_state()."""
+        from django.db.models import DateField
+
+        from cases.models import Appointment
+
+        upcoming = Appointment.objects.upcoming(now).filter(household=OuterRef("pk"))
+        upcoming = upcoming.order_by("date", "starts_at", "id")
+        return self.annotate(
+            next_appointment_on=Subquery(upcoming.values("date")[:1]),
+            next_appointment_at=Subquery(upcoming.values("starts_at")[:1]),
+        ).annotate(
+            next_contact_on=Case(
+                When(next_appointment_on__isnull=True, then=models.F("next_follow_up")),
+                When(next_follow_up__isnull=True, then=models.F("next_appointment_on")),
+                When(
+                    next_appointment_on__lt=models.F("next_follow_up"), then=models.F("next_appointment_on")
+                ),
+                default=models.F("next_follow_up"),
+                output_field=DateField(),
+            )
+        )
 
     def drifting(self, *, now=None) -> "HouseholdQuerySet":
         """Open households drifting out of contact ("afhakers"), DOMAIN.md.
@@ -92,8 +125,15 @@ class HouseholdQuerySet(AuditedQuerySet):
         )
 
     def search(self, text: str) -> "HouseholdQuerySet":
-        """Every word must match the household name, a member's name, the street or postcode."""
+        """Every word must match the household name, a member's name, the street or postcode.
+
+        Accents and case do not count ("joelle" finds "Joëlle"). A word that matches nowhere may
+        also resemble a word of the household name or a member's last name ("hendrikze" finds
+        "Hendrikse"; cases/search.py). Best first: every word in the household name, then
+        every word somewhere, then the resembling ones; within each, the closest name first.
+        """
         from cases.models import Person
+        from cases.search import Fold, SimilarWord, WordSimilarity
 
         # PostgreSQL refuses a NUL in a string literal; it cannot be part of a name anyway.
         text = (text or "").replace("\x00", "").strip()
@@ -102,18 +142,31 @@ class HouseholdQuerySet(AuditedQuerySet):
         postcode = compact_postcode(text)
         if len(postcode) == 6 and postcode[:4].isdigit() and postcode[4:].isalpha():
             return self.filter(postcode=postcode)
-        result = self
+        in_name, somewhere, alike = Q(), Q(), Q()
         for word in text.split()[:6]:
-            members = Person.objects.filter(household=OuterRef("pk")).filter(
-                Q(first_name__icontains=word) | Q(last_name__icontains=word)
-            )
-            result = result.filter(
-                Q(name__icontains=word)
-                | Q(street__icontains=word)
+            folded = Fold(Value(word))
+            members = Person.objects.filter(household=OuterRef("pk"))
+            member_named = Q(Contains(Fold("first_name"), folded)) | Q(Contains(Fold("last_name"), folded))
+            in_household = (
+                Q(Contains(Fold("name"), folded))
+                | Q(Contains(Fold("street"), folded))
                 | Q(postcode__startswith=word.upper())
-                | Exists(members)
             )
-        return result
+            in_name &= Q(Contains(Fold("name"), folded))
+            somewhere &= in_household | Exists(members.filter(member_named))
+            # One subquery per household for both kinds of member match: on its own, the near
+            # miss would be planned as a scan of every resembling person of the installation.
+            alike &= (
+                in_household
+                | Q(SimilarWord(Fold("name"), folded))
+                | Exists(members.filter(member_named | Q(SimilarWord(Fold("last_name"), folded))))
+            )
+        rank = Case(When(in_name, then=Value(0)), When(somewhere, then=Value(1)), default=Value(2))
+        return (
+            self.filter(alike)
+            .annotate(search_rank=rank, search_similarity=WordSimilarity(Fold(Value(text)), Fold("name")))
+            .order_by("search_rank", "-search_similarity", "name", "id")
+        )
 
 
 class PersonQuerySet(AuditedQuerySet):
@@ -175,6 +228,28 @@ class ReferralQuerySet(AuditedQuerySet):
             default=Value(2),
         )
         return self.annotate(urgency_rank=rank).order_by("urgency_rank", "received_at", "id")
+
+    def awaiting_first_contact(self, today: datetime.date) -> "ReferralQuerySet":
+        """Signals taken on (accepted or assigned) whose first contact is still to be made: no
+        contact with the household since the signal came in reached anyone (a card at the door
+        is an attempt, not the first contact). Annotated `first_contact_overdue` once the
+        deadline has passed; ordered overdue first, then the triage order."""
+        from django.db.models import BooleanField, ExpressionWrapper
+
+        from cases import workflow
+        from cases.models import Contact
+
+        reached = Contact.objects.filter(
+            household=OuterRef("household"), reached=True, at__gte=OuterRef("received_at")
+        )
+        overdue = ExpressionWrapper(Q(first_contact_due__lt=today), output_field=BooleanField())
+        return (
+            self.filter(status__in=[workflow.Status.ACCEPTED, workflow.Status.ASSIGNED])
+            .exclude(Exists(reached))
+            .annotate(first_contact_overdue=overdue)
+            .triage_order()
+            .order_by("-first_contact_overdue", "urgency_rank", "received_at", "id")
+        )
 
 
 class HouseholdChildQuerySet(AuditedQuerySet):

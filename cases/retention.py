@@ -32,6 +32,7 @@ from django.utils import timezone
 from cases.models import (
     AccessRequest,
     Action,
+    Appointment,
     CaseReview,
     ConsentDecision,
     Contact,
@@ -39,6 +40,7 @@ from cases.models import (
     Goal,
     Household,
     NetworkMember,
+    Note,
     Person,
     Plan,
     Referral,
@@ -106,12 +108,15 @@ TEXT = {
     Score: ("assessment__person__household", {"note": ""}),
     CaseReview: ("household", {"question": "", "considerations": "", "decisions": "", "follow_up": ""}),
     Contact: ("household", {"note": "", "next_step": ""}),
+    # The cancel reason stays: a cancelled appointment needs one (a constraint); it is short.
+    Appointment: ("household", {"purpose": "", "place": ""}),
     SafetyWarning: ("household", {"description": "", "advice_note": "", "end_reason": ""}),
     FollowUpDecision: ("household", {"note": ""}),
     Task: ("household", {"done_note": ""}),
     ConsentDecision: ("person__household", {"information_given": "", "basis_text": ""}),
     Share: ("household", {"content": "", "override_reason": ""}),
     AccessRequest: ("person__household", {"note": ""}),
+    Note: ("household", {"text": ""}),
 }
 
 
@@ -205,6 +210,10 @@ def apply(*, today: datetime.date | None = None) -> dict:
             "last_name": "",
             "bsn": "",
             "birth_date": quarter_start(person.birth_date),
+            "phone": "",
+            "email": "",
+            "reach_when": "",
+            "do_not_call_note": "",
         }
         Person._base_manager.filter(pk=person.pk).update(**blank)
         Person.history.filter(id=person.pk).update(history_change_reason="", **blank)

@@ -14,6 +14,9 @@
 
     task          open ──complete──▶ done (final)
 
+    appointment   planned ──fulfil──▶ done (a logged contact); planned ──cancel──▶ cancelled
+                  (both final; "missed" is a planned one whose end has passed: computed, not stored)
+
 Services call `check()` (or `clean()`, which refuses with a ValidationError for the form) before
 they change a state; nothing else decides what may follow what. A transition's `refused` message
 is what the user reads when it is not possible.
@@ -21,7 +24,7 @@ is what the user reads when it is not possible.
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Action, Household, Plan, Task
+from cases.models import Action, Appointment, Household, Plan, Task
 from wijkteam.statemachine import Machine, Transition
 
 PLAN = Machine(
@@ -131,5 +134,27 @@ TASK = Machine(
     refused=_("This task is “%(state)s”; “%(transition)s” is not possible now."),
     transitions={
         "complete": Transition(_("Done"), {Task.Status.OPEN}, Task.Status.DONE, perm="household.edit"),
+    },
+)
+
+APPOINTMENT = Machine(
+    "appointment",
+    states=Appointment.Status,
+    refused=_("This appointment is “%(state)s”; “%(transition)s” is not possible now."),
+    transitions={
+        "fulfil": Transition(
+            _("Fulfilled by a contact"),
+            {Appointment.Status.PLANNED},
+            Appointment.Status.DONE,
+            refused=_("This appointment is no longer planned."),
+            perm="household.edit",
+        ),
+        "cancel": Transition(
+            _("Cancel"),
+            {Appointment.Status.PLANNED},
+            Appointment.Status.CANCELLED,
+            refused=_("This appointment is no longer planned."),
+            perm="household.edit",
+        ),
     },
 )

@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import get_m2m_reverse_field_name
 
+from cases.fields import PhoneField
 from cases.models import (
     AccessRequest,
     Action,
+    Appointment,
     Assessment,
     CaseReview,
     ConsentDecision,
@@ -35,6 +37,7 @@ from cases.models import (
     Household,
     Instrument,
     NetworkMember,
+    Note,
     Person,
     Plan,
     Referral,
@@ -43,6 +46,7 @@ from cases.models import (
     Share,
     Task,
 )
+from cases.validators import format_phone
 from teams.models import Municipality, Organisation, Team
 
 # Bookkeeping, not content: never shown as a change.
@@ -88,6 +92,8 @@ LABELS = {
     Task: lambda r: r.get_kind_display(),
     Referral: lambda r: r.reference,
     AccessRequest: lambda r: _date(r.requested_on),
+    Appointment: lambda r: f"{r.get_kind_display()} {_date(r.date)} {r.starts_at:%H:%M}",
+    Note: lambda r: f"{timezone.localtime(r.written_at):%d-%m-%Y %H:%M}",
 }
 
 # How a record is named when another one points at it (a foreign key's old and new value), from
@@ -221,6 +227,10 @@ def _display(model_field, value, names: dict) -> str:
         return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%d-%m-%Y %H:%M")
     if isinstance(value, datetime.date):
         return _date(value)
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    if isinstance(model_field, PhoneField):
+        return format_phone(value)  # 06-12345678, not the stored +31612345678
     if isinstance(value, list):
         choices = LIST_CHOICES.get(model_field.name)
         if choices is not None:
@@ -461,11 +471,13 @@ def household_changes(household: Household, limit: int = 200) -> list[Entry]:
         (Assessment, {"person_id__in": persons}),
         (CaseReview, {"household_id": pk}),
         (Contact, {"household_id": pk}),
+        (Appointment, {"household_id": pk}),
         (SafetyWarning, {"household_id": pk}),
         (FollowUpDecision, {"household_id": pk}),
         (Task, {"household_id": pk}),
         (Referral, {"id__in": referrals}),
         (AccessRequest, {"person_id__in": persons}),
+        (Note, {"household_id": pk}),
     ]
     names = {}
     events = []

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cases import views
+from cases.views import agenda, notes
 
 app_name = "cases"
 
@@ -40,6 +41,7 @@ urlpatterns = [
     ),
     # On the road: contacts, safety warnings, households out of contact, closing.
     path("households/<uuid:pk>/contacts/new/", views.contact_new, name="contact_add"),
+    path("households/<uuid:pk>/notes/new/", notes.note_add, name="note_add"),
     path("households/<uuid:pk>/warnings/new/", views.warning_add, name="warning_add"),
     path("households/<uuid:pk>/warnings/<int:warning_pk>/end/", views.warning_end, name="warning_end"),
     path("households/<uuid:pk>/follow-up/", views.follow_up_decide, name="follow_up_decide"),
@@ -66,6 +68,23 @@ urlpatterns = [
     ),
     path("referrals/<uuid:pk>/emergency/", views.referral_emergency, name="referral_emergency"),
     path("caseload/", views.caseload, name="caseload"),
+    # The agenda: today, the week, appointments, the next attempt, the calendar feed.
+    path("agenda/", agenda.agenda_today, name="agenda_today"),
+    path("agenda/week/", agenda.agenda_week, name="agenda_week"),
+    path("agenda/calendar/", agenda.calendar_feed_settings, name="calendar_feed_settings"),
+    path("agenda/calendar/<str:token>.ics", agenda.calendar_feed, name="calendar_feed"),
+    path("households/<uuid:pk>/appointments/new/", agenda.appointment_add, name="appointment_add"),
+    path("households/<uuid:pk>/appointments/next/", agenda.next_attempt_accept, name="next_attempt_accept"),
+    path(
+        "households/<uuid:pk>/appointments/<int:appointment_pk>/",
+        agenda.appointment_edit,
+        name="appointment_edit",
+    ),
+    path(
+        "households/<uuid:pk>/appointments/<int:appointment_pk>/cancel/",
+        agenda.appointment_cancel,
+        name="appointment_cancel",
+    ),
     path("follow-up/", views.follow_up_list, name="follow_up_list"),
     path("outreach/", views.outreach_figures, name="outreach_figures"),
     path("tasks/<int:pk>/done/", views.task_complete, name="task_complete"),

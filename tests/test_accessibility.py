@@ -39,6 +39,7 @@ ROLE_ORDER = ["worker", "coordinator", "manager", "partner"]
 NOT_A_PAGE = {
     "mandates:partners_csv": "a CSV download",
     "cases:referral_household_search": "an htmx fragment of the signal's page (checked there)",
+    "cases:calendar_feed": "an iCalendar file for calendar apps",
 }
 
 # allauth's pages: (URL name, who opens it). Anonymous pages are checked logged out.

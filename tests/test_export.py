@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from simple_history.models import HistoricalChanges
 
 from cases import export, timeline
-from cases.models import AccessEvent, AccessRequest, Household, Person, Share
+from cases.models import AccessEvent, AccessRequest, Appointment, Household, Person, Share
 from cases.tests.factories import (
     ActionFactory,
     CaseReviewFactory,
@@ -25,6 +25,7 @@ from cases.tests.factories import (
     GoalFactory,
     HouseholdFactory,
     NetworkMemberFactory,
+    NoteFactory,
     PersonFactory,
     PlanFactory,
     ReferralFactory,
@@ -166,9 +167,21 @@ def family(world):
     contact = ContactFactory(household=household, recorded_by=world.worker_a, note="Koffie gedronken")
     contact.persons.set([aisha, bram])
     contact.workers.set([world.worker_a])
+    appointment = Appointment.objects.create(
+        household=household,
+        kind="visit",
+        date="2026-01-05",
+        starts_at="10:00",
+        ends_at="11:00",
+        purpose="Kennismaking",
+        created_by=world.worker_a,
+    )
+    appointment.workers.set([world.worker_a])
+    appointment.persons.set([aisha])
     SafetyWarningFactory(household=household, recorded_by=world.worker_a)
     CaseReviewFactory(household=household)
     FollowUpDecisionFactory(household=household, decided_by=world.worker_a)
+    NoteFactory(household=household, written_by=world.worker_a, text="Buurvrouw gesproken")
     TaskFactory(household=household, referral=signal)
     assessment_with_scores(aisha, world.worker_a, [3] * 13)
     assessment_with_scores(bram, world.worker_a, [2] * 13)

@@ -4,7 +4,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from cases.models import AccessRequest, Person
+from cases.models import AccessRequest, Appointment, Person
 from cases.tests.factories import (
     ActionFactory,
     CaseReviewFactory,
@@ -13,6 +13,7 @@ from cases.tests.factories import (
     GoalFactory,
     HouseholdFactory,
     NetworkMemberFactory,
+    NoteFactory,
     PlanFactory,
     ReferralFactory,
     SafetyWarningFactory,
@@ -117,8 +118,14 @@ def test_history_rows_cannot_be_changed_or_deleted(postgres_only, model, world):
     contact = ContactFactory(household=household, recorded_by=world.worker_a)
     contact.workers.set([world.worker_a])
     contact.persons.set(household.members.all())
+    appointment = Appointment.objects.create(
+        household=household, date="2026-01-05", starts_at="10:00", ends_at="11:00", created_by=world.worker_a
+    )
+    appointment.workers.set([world.worker_a])
+    appointment.persons.set(household.members.all())
     SafetyWarningFactory(household=household, recorded_by=world.worker_a)
     FollowUpDecisionFactory(household=household, decided_by=world.worker_a)
+    NoteFactory(household=household, written_by=world.worker_a)
     MandateReviewFactory(mandate=MandateFactory(team=world.team_a), reviewed_by=world.manager_ab)
     AccessRequest.objects.create(
         person=household.members.get(), due_on=household.created_at.date(), recorded_by=world.worker_a
@@ -156,8 +163,12 @@ def test_every_audited_record_of_a_household_is_in_its_timeline(world):
     assessment_with_scores(person, world.worker_a, [3] * 13)
     CaseReviewFactory(household=household)
     ContactFactory(household=household, recorded_by=world.worker_a)
+    Appointment.objects.create(
+        household=household, date="2026-01-05", starts_at="10:00", ends_at="11:00", created_by=world.worker_a
+    )
     SafetyWarningFactory(household=household, recorded_by=world.worker_a)
     FollowUpDecisionFactory(household=household, decided_by=world.worker_a)
+    NoteFactory(household=household, written_by=world.worker_a)
     AccessRequest.objects.create(
         person=person, due_on=household.created_at.date(), recorded_by=world.worker_a
     )

@@ -16,11 +16,12 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import AccessRequest, Share
+from cases.models import AccessRequest, Appointment, Share
 from cases.tests.factories import (
     ActionFactory,
     CaseReviewFactory,
     ConsentDecisionFactory,
+    ContactFactory,
     HouseholdFactory,
     PersonFactory,
     PlanFactory,
@@ -143,6 +144,11 @@ def _make_access_request_add(world):
     return person, {"pk": household.pk, "person_pk": person.pk}, household
 
 
+def _make_note_add(world):
+    household = _household(world)
+    return household, {"pk": household.pk}, household
+
+
 def _make_access_request_answered(world):
     household = _household(world)
     person = _adult(household)
@@ -163,6 +169,26 @@ def _make_warning_end(world):
     household = _household(world)
     warning = SafetyWarningFactory(household=household, recorded_by=world.worker_a)
     return warning, {"pk": household.pk, "warning_pk": warning.pk}, household
+
+
+def _make_appointment_cancel(world):
+    household = _household(world)
+    appointment = Appointment.objects.create(
+        household=household,
+        kind="call",
+        date=timezone.localdate(),
+        starts_at="23:00",
+        ends_at="23:30",
+        created_by=world.worker_a,
+    )
+    appointment.workers.set([world.worker_a])
+    return appointment, {"pk": household.pk, "appointment_pk": appointment.pk}, household
+
+
+def _make_next_attempt_accept(world):
+    household = _household(world)
+    contact = ContactFactory(household=household, kind="phone", recorded_by=world.worker_a)
+    return contact, {"pk": household.pk}, household
 
 
 def _make_task_complete(world):
@@ -237,12 +263,31 @@ def _make_nothing(world):
     return None, {}, None
 
 
+def _make_notification(world):
+    from teams.models import Notification
+
+    notification = Notification.objects.create(
+        user=world.worker_a, kind="assigned", url="/", key=str(uuid.uuid4()), reference="WT-AB12-CD34"
+    )
+    return notification, {}, None
+
+
 ACTIONS = {
     "cases:access_request_add": Action(
         "cases:access_request_add",
         role="worker_a",
         make=_make_access_request_add,
         params=lambda world, obj: {"submission_id": str(uuid.uuid4()), "note": "Vraagt alles op papier"},
+        page="household",
+    ),
+    "cases:note_add": Action(
+        "cases:note_add",
+        role="worker_a",
+        make=_make_note_add,
+        params=lambda world, obj: {
+            "submission_id": str(uuid.uuid4()),
+            "note-text": "Buurvrouw gesproken: moeder ligt in het ziekenhuis.",
+        },
         page="household",
     ),
     "cases:access_request_answered": Action(
@@ -260,6 +305,24 @@ ACTIONS = {
         role="worker_a",
         make=_make_warning_end,
         params=lambda world, obj: {"reason": "Twee bezoeken zonder incident"},
+        page="household",
+    ),
+    # The cancel form is on the appointment's own page (a form page of the matrix).
+    "cases:appointment_cancel": Action(
+        "cases:appointment_cancel",
+        role="worker_a",
+        make=_make_appointment_cancel,
+        params=lambda world, obj: {"reason": "Moeder belde af"},
+    ),
+    "cases:next_attempt_accept": Action(
+        "cases:next_attempt_accept",
+        role="worker_a",
+        make=_make_next_attempt_accept,
+        params=lambda world, obj: {
+            "submission_id": str(uuid.uuid4()),
+            "contact": str(obj.pk),
+            "next": reverse("cases:household_detail", args=[obj.household_id]),
+        },
         page="household",
     ),
     "cases:task_complete": Action(
@@ -380,6 +443,16 @@ ACTIONS = {
         },
         htmx=True,
     ),
+    "teams:notification_open": Action(
+        "teams:notification_open",
+        role="worker_a",
+        make=_make_notification,
+        params=lambda world, obj: {"notification": str(obj.pk)},
+        page="notifications",
+    ),
+    "teams:notifications_read": Action(
+        "teams:notifications_read", role="worker_a", make=_make_notification, page="notifications"
+    ),
     "account_logout": Action("account_logout", role="worker_a", make=_make_nothing, page="caseload"),
     "set_language": Action(
         "set_language",
@@ -491,6 +564,7 @@ PAGES = {
     "household": lambda household: reverse("cases:household_detail", args=[household.pk]),
     "plan": lambda household: reverse("cases:plan_detail", args=[household.pk]),
     "caseload": lambda household: reverse("cases:caseload"),
+    "notifications": lambda household: reverse("teams:notifications"),
 }
 
 

@@ -41,10 +41,13 @@ from cases.forms import (
     PersonForm,
     PlanForm,
 )
+from cases.forms.agenda import AppointmentForm
 from cases.models import (
     AccessEvent,
     AccessRequest,
+    Appointment,
     Assessment,
+    CalendarFeed,
     ConsentDecision,
     Household,
     Referral,
@@ -54,6 +57,7 @@ from cases.tests.factories import (
     ActionFactory,
     CaseReviewFactory,
     ConsentDecisionFactory,
+    ContactFactory,
     GoalFactory,
     HouseholdFactory,
     NetworkMemberFactory,
@@ -69,7 +73,7 @@ from mandates.models import Mandate
 from mandates.tests.factories import MandateFactory
 from teams import policy
 from teams.forms import PositionForm, TeamProfileForm
-from teams.models import Position
+from teams.models import Notification, Position, User
 from teams.roles import roles_of
 from teams.tests.factories import OrganisationFactory, UserFactory
 from tests.test_urls import URLS, _example_path
@@ -154,7 +158,9 @@ class Objects:
         self.worker = world.worker_a
         self.household = HouseholdFactory(team=world.team_a, lead_worker=world.worker_a)
         # An adult: who decides on consent does not depend on a random age.
-        self.person = PersonFactory(household=self.household, birth_date=datetime.date(1980, 5, 1))
+        self.person = PersonFactory(
+            household=self.household, birth_date=datetime.date(1980, 5, 1), phone="+31612345678"
+        )
         self.plan = PlanFactory(household=self.household)
         self.goal = GoalFactory(plan=self.plan)
         self.action = ActionFactory(plan=self.plan, worker=world.worker_a)
@@ -206,6 +212,30 @@ class Objects:
     def accepted(self):
         return self._signal(status="accepted", household=self.household)
 
+    @cached_property
+    def appointment(self):
+        """A call planned with the household today (a visit would need two workers: warning)."""
+        appointment = Appointment.objects.create(
+            household=self.household,
+            kind=Appointment.Kind.CALL,
+            date=timezone.localdate(),
+            starts_at=datetime.time(23, 0),
+            ends_at=datetime.time(23, 30),
+            created_by=self.worker,
+        )
+        appointment.workers.set([self.worker])
+        return appointment
+
+    @cached_property
+    def failed_call(self):
+        """A call that reached nobody: its next attempt is proposed (a call, so one worker)."""
+        return ContactFactory(household=self.household, kind="phone", recorded_by=self.worker)
+
+    @cached_property
+    def feed(self):
+        """The worker's calendar feed: its secret token is all a calendar app has."""
+        return CalendarFeed.objects.get_or_create(user=self.worker)[0]
+
     def target(self, name: str):
         """The object the URL is about (None for a URL of no particular object)."""
         scope = DECLARED[name][3] if name in DECLARED else None
@@ -230,6 +260,9 @@ class Objects:
             "cases:review_follow_up": {**household, "review_pk": self.review.pk, "line": 0},
             "cases:partner_referral_status": {"reference": self.referral.reference},
             "cases:user_access_log": {"user_pk": self.worker.pk},
+            "cases:appointment_edit": {**household, "appointment_pk": self.appointment.pk},
+            "cases:appointment_cancel": {**household, "appointment_pk": self.appointment.pk},
+            "cases:calendar_feed": {"token": self.feed.token},
             "teams:team_edit": {"pk": self.team.pk},
             "teams:positions": {"pk": self.team.pk},
             "teams:position_add": {"pk": self.team.pk},
@@ -356,7 +389,14 @@ def expected(name: str, method: str, role: str):
 
 
 # Cells the table cannot express: (URL name, method, role) → (answer, why).
-EXCEPTIONS: dict[tuple[str, str, str], tuple[object, str]] = {}
+EXCEPTIONS: dict[tuple[str, str, str], tuple[object, str]] = {
+    # The calendar feed is found by its secret token alone, with or without a session (a
+    # calendar app has none): whoever holds the worker's address gets the worker's feed, which
+    # holds no personal data (cases/tests/test_agenda.py).
+    **{
+        ("cases:calendar_feed", "GET", role): (OK, "the secret token is the authentication") for role in ROLES
+    },
+}
 
 # What the intended success of a cell is, where it is not 200 (GET) or 302 with a change (POST).
 SUCCESS = {
@@ -433,6 +473,13 @@ def _fresh(obj):
     return type(obj)._base_manager.get(pk=obj.pk)
 
 
+def _unread_for(user) -> int:
+    """An unread notification of the user's own (its id), to open or mark read."""
+    if user is None:
+        return 0
+    return Notification.objects.create(user=user, kind="assigned", url="/", key=str(uuid.uuid4())).pk
+
+
 def _with_approval(o) -> dict:
     """The team asks for approval of plans; the worker (or coordinator) asks for it."""
     o.team.plan_approval_required = True
@@ -501,6 +548,22 @@ PAYLOADS = {
     },
     "cases:network_edit": lambda o, w, u: as_posted(NetworkMemberForm(instance=o.member), name="Opa Jansen"),
     "cases:contact_add": lambda o, w, u: {**_once(), "quick": "card_left"},
+    "cases:appointment_add": lambda o, w, u: {
+        **_once(),
+        "kind": "call",
+        "date": _day(1),
+        "starts_at": "10:00",
+        "ends_at": "10:30",
+        "workers": [str(w.worker_a.pk)],
+    },
+    "cases:appointment_edit": lambda o, w, u: as_posted(
+        AppointmentForm(instance=o.appointment, household=o.household, user=w.worker_a),
+        purpose=_new("Bellen over de post"),
+    ),
+    "cases:appointment_cancel": lambda o, w, u: {"reason": "Moeder belde af"},
+    "cases:next_attempt_accept": lambda o, w, u: {**_once(), "contact": str(o.failed_call.pk)},
+    "cases:calendar_feed_settings": lambda o, w, u: {},
+    "cases:note_add": lambda o, w, u: {**_once(), "note-text": "Buurvrouw gesproken"},
     "cases:warning_add": lambda o, w, u: {
         **_once(),
         "incident": "threat",
@@ -612,6 +675,12 @@ PAYLOADS = {
         hours_per_week=str(int(_fresh(o.position).hours_per_week or 0) % 30 + 5),  # always others
         reason="Meer uren",
     ),
+    "teams:notification_settings": lambda o, w, u: {
+        "digest": "off" if u is None or _fresh(u).digest != "off" else "daily",
+        "mail_language": "nl",
+    },
+    "teams:notification_open": lambda o, w, u: {"notification": str(_unread_for(u))},
+    "teams:notifications_read": lambda o, w, u: {"unread": str(_unread_for(u))},
     "mandates:add": lambda o, w, u: {
         **_once(),
         "team": str(o.team.pk),
@@ -653,6 +722,12 @@ STATE = {
     "cases:network_add": lambda o, w: o.household.network.count(),
     "cases:network_edit": lambda o, w: _fresh(o.member).name,
     "cases:contact_add": lambda o, w: o.household.contacts.count(),
+    "cases:appointment_add": lambda o, w: o.household.appointments.count(),
+    "cases:appointment_edit": lambda o, w: _fresh(o.appointment).purpose,
+    "cases:appointment_cancel": lambda o, w: _fresh(o.appointment).status,
+    "cases:next_attempt_accept": lambda o, w: o.household.appointments.count(),
+    "cases:calendar_feed_settings": lambda o, w: sorted(CalendarFeed.objects.values_list("token", flat=True)),
+    "cases:note_add": lambda o, w: o.household.notes.count(),
     "cases:warning_add": lambda o, w: o.household.safety_warnings.count(),
     "cases:warning_end": lambda o, w: _fresh(o.warning).active_until,
     "cases:follow_up_decide": lambda o, w: o.household.follow_up_decisions.count(),
@@ -689,6 +764,11 @@ STATE = {
     "teams:team_edit": lambda o, w: _fresh(o.team).support_rhythm,
     "teams:position_add": lambda o, w: o.team.positions.count(),
     "teams:position_edit": lambda o, w: _fresh(o.position).hours_per_week,
+    "teams:notification_settings": lambda o, w: tuple(
+        User.objects.order_by("pk").values_list("digest", flat=True)
+    ),
+    "teams:notification_open": lambda o, w: Notification.objects.filter(read_at__isnull=True).count(),
+    "teams:notifications_read": lambda o, w: Notification.objects.filter(read_at__isnull=True).count(),
     "mandates:add": lambda o, w: Mandate.objects.count(),
     "mandates:edit": lambda o, w: _fresh(o.mandate).scope,
     "mandates:review": lambda o, w: o.mandate.reviews.count(),

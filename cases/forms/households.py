@@ -1,10 +1,11 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout, Submit
+from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Household, Person
 from cases.services import lead_worker_choices
+from cases.validators import format_phone
 from teams.models import Team
 from wijkteam.widgets import DateInput
 
@@ -67,10 +68,24 @@ class HouseholdForm(forms.ModelForm):
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = ["first_name", "last_name_prefix", "last_name", "birth_date", "relation", "bsn"]
+        fields = [
+            "first_name",
+            "last_name_prefix",
+            "last_name",
+            "birth_date",
+            "relation",
+            "bsn",
+            "phone",
+            "email",
+            "reach_by",
+            "reach_when",
+            "do_not_call",
+            "do_not_call_note",
+        ]
         widgets = {
             "birth_date": DateInput(),
             "bsn": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -85,8 +100,26 @@ class PersonForm(forms.ModelForm):
             ),
             Div(Div("birth_date", css_class="col-6"), Div("relation", css_class="col-6"), css_class="row"),
             Field("bsn"),
+            Fieldset(
+                _("How to reach them"),
+                Div(
+                    Div("phone", css_class="col-12 col-md-6"),
+                    Div("email", css_class="col-12 col-md-6"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("reach_by", css_class="col-12 col-md-6"),
+                    Div("reach_when", css_class="col-12 col-md-6"),
+                    css_class="row",
+                ),
+                "do_not_call",
+                "do_not_call_note",
+            ),
             Submit("save", _("Save")),
         )
+        self.fields["reach_by"].choices = [("", _("No preference")), *Person.ReachBy.choices]
+        if self.instance.phone and not self.is_bound:
+            self.initial["phone"] = format_phone(self.instance.phone)  # as typed, not +31…
 
 
 class NewHouseholdForm(HouseholdForm):

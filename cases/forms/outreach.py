@@ -10,11 +10,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Contact, EndResult, FollowUpDecision, SafetyWarning
-from cases.services import lead_worker_choices
+from cases.models import Appointment, Contact, EndResult, FollowUpDecision, SafetyWarning
+from cases.services import lead_worker_choices, todays_appointments
 from teams.models import Organisation
 from wijkteam.widgets import DateInput
 
+# A contact logged this close to (or after) the start of today's one appointment is its contact.
+NEAR = datetime.timedelta(hours=1)
 # The quick buttons of the contact form: one tap logs the most common outcomes.
 QUICK = {
     "card_left": (Contact.Kind.CARD_LEFT, False, _("Not home, card left")),
@@ -26,6 +28,12 @@ QUICK = {
 
 class ContactForm(forms.ModelForm):
     """A contact attempt. A quick button sets kind and reached itself; the rest is optional."""
+
+    # Today's planned appointment this contact fulfils (cases/services/agenda.py): preselected
+    # when there is exactly one, so a quick button at a planned visit links the two.
+    appointment = forms.ModelChoiceField(
+        label=_("Appointment"), queryset=Appointment.objects.none(), required=False, empty_label=_("None")
+    )
 
     class Meta:
         model = Contact
@@ -54,6 +62,12 @@ class ContactForm(forms.ModelForm):
         self.fields["kind"].required = True
         self.fields["workers"].queryset = lead_worker_choices([household.team_id])
         self.fields["persons"].queryset = household.members.all()
+        today = list(todays_appointments(household))
+        self.fields["appointment"].queryset = todays_appointments(household)
+        if not today:
+            del self.fields["appointment"]
+        elif len(today) == 1 and not self.is_bound and today[0].starts <= timezone.now() + NEAR:
+            self.initial["appointment"] = today[0].pk
         if not self.is_bound:
             self.initial.setdefault("at", timezone.localtime().replace(second=0, microsecond=0))
             self.initial.setdefault("workers", [user.pk])

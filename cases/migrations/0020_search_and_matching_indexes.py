@@ -5,6 +5,7 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations, models
 
+import cases.search
 from wijkteam.db import AddIndexConcurrentlyOnPostgres
 
 
@@ -21,19 +22,19 @@ class Migration(migrations.Migration):
     operations = [
         AddIndexConcurrentlyOnPostgres(
             model_name='household',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('name'), name='gin_trgm_ops'), name='household_name_trgm'),
+            index=cases.search.TrigramIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('name'), name='gin_trgm_ops'), name='household_name_trgm'),
         ),
         AddIndexConcurrentlyOnPostgres(
             model_name='household',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('street'), name='gin_trgm_ops'), name='household_street_trgm'),
+            index=cases.search.TrigramIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('street'), name='gin_trgm_ops'), name='household_street_trgm'),
         ),
         AddIndexConcurrentlyOnPostgres(
             model_name='person',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['last_name'], name='person_last_name_similar', opclasses=['gin_trgm_ops']),
+            index=cases.search.TrigramIndex(fields=['last_name'], name='person_last_name_similar', opclasses=['gin_trgm_ops']),
         ),
         AddIndexConcurrentlyOnPostgres(
             model_name='person',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('last_name'), name='gin_trgm_ops'), name='person_last_name_trgm'),
+            index=cases.search.TrigramIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('last_name'), name='gin_trgm_ops'), name='person_last_name_trgm'),
         ),
         AddIndexConcurrentlyOnPostgres(
             model_name='person',

@@ -1,8 +1,10 @@
 """The case record: households and people, signals and their decisions, the plan around them."""
 
 from cases.models.access import AccessEvent, RetentionRun, Submission
+from cases.models.agenda import Appointment, CalendarFeed
 from cases.models.consent import AccessRequest, ConsentDecision, DataCategory, LegalBasis, Purpose, Share
 from cases.models.household import EndResult, Household, Person, RecordClass
+from cases.models.notes import Note
 from cases.models.outreach import Contact, FollowUpDecision, SafetyWarning
 from cases.models.plan import (
     Action,
@@ -18,6 +20,8 @@ from cases.models.plan import (
 from cases.models.referral import Referral, ReferralDecision, Task
 
 __all__ = [
+    "Appointment",
+    "CalendarFeed",
     "Submission",
     "RetentionRun",
     "RecordClass",
@@ -30,6 +34,7 @@ __all__ = [
     "Contact",
     "EndResult",
     "FollowUpDecision",
+    "Note",
     "SafetyWarning",
     "AccessEvent",
     "Action",

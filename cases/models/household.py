@@ -3,20 +3,20 @@
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.fields import BSNField, PostcodeField
+from cases.fields import BSNField, PhoneField, PostcodeField
 from cases.querysets import HouseholdManager, PersonManager
-from cases.validators import format_postcode, validate_buurt_code, validate_wijk_code
+from cases.search import Fold, TrigramIndex
+from cases.validators import format_phone, format_postcode, validate_buurt_code, validate_wijk_code
 
 
 class EndResult(models.TextChoices):
@@ -128,10 +128,10 @@ class Household(models.Model):
             models.Index(fields=["team", "status", "name"], name="household_team_status_name"),
             models.Index(fields=["postcode", "house_number"], name="household_address"),
             models.Index(fields=["lead_worker", "status"], name="household_lead_status"),
-            # Search ("every word in the name, a member's name, the street"): icontains is
-            # UPPER(column) LIKE '%WORD%', which a trigram index on UPPER(column) serves.
-            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="household_name_trgm"),
-            GinIndex(OpClass(Upper("street"), name="gin_trgm_ops"), name="household_street_trgm"),
+            # Search (cases/search.py): wijkteam_fold(column) LIKE '%word%' (accents and case
+            # folded) and the fuzzy %> operator, both served by a trigram index on the folded column.
+            TrigramIndex(OpClass(Fold("name"), name="gin_trgm_ops"), name="household_name_fold_trgm"),
+            TrigramIndex(OpClass(Fold("street"), name="gin_trgm_ops"), name="household_street_fold_trgm"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -199,6 +199,13 @@ class Person(models.Model):
         HOUSEMATE = "housemate", _("Housemate")
         OTHER = "other", _("Other")
 
+    class ReachBy(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        MESSAGE = "message", _("Text message")
+        EMAIL = "email", _("E-mail")
+        VISIT = "visit", _("Visit")
+        LETTER = "letter", _("Letter")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="members"
@@ -212,6 +219,31 @@ class Person(models.Model):
     bsn = BSNField(_("BSN"), blank=True, help_text=_("Optional. Nine digits, checked with the 11-proef."))
     relation = models.CharField(_("relation in the household"), max_length=20, choices=Relation.choices)
 
+    # How to reach them (issue 16). "Do not call" is respected by the quick buttons and by
+    # contact_log (cases/services/outreach.py, calling_allowed and check_calling).
+    phone = PhoneField(_("phone"), blank=True, help_text=_("E.g. 06-12345678 or 020-1234567."))
+    email = models.EmailField(_("e-mail"), blank=True)
+    reach_by = models.CharField(
+        _("preferred way to reach"), max_length=10, choices=ReachBy.choices, blank=True
+    )
+    reach_when = models.CharField(
+        _("best time to reach"),
+        max_length=100,
+        blank=True,
+        help_text=_("E.g. mornings, after 18:00, not on Wednesdays."),
+    )
+    do_not_call = models.BooleanField(
+        _("do not call"),
+        default=False,
+        help_text=_("Nobody of the team phones this person; the phone buttons are not offered."),
+    )
+    do_not_call_note = models.CharField(
+        _("why not call"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional, e.g. 'the partner checks the phone'."),
+    )
+
     objects = PersonManager()
     history = HistoricalRecords()
 
@@ -222,11 +254,18 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="person_name"),
             # Matching a signal to a known person (cases/matching.py), also in other teams: a
-            # similar last name (pg_trgm's % operator), the same birth date, the same BSN.
-            GinIndex(fields=["last_name"], opclasses=["gin_trgm_ops"], name="person_last_name_similar"),
-            GinIndex(OpClass(Upper("last_name"), name="gin_trgm_ops"), name="person_last_name_trgm"),
+            # similar last name (pg_trgm's % operator on the folded name, accents and case aside),
+            # the same birth date, the same BSN.
+            TrigramIndex(OpClass(Fold("last_name"), name="gin_trgm_ops"), name="person_last_name_fold_trgm"),
             models.Index(fields=["birth_date"], name="person_birth_date"),
             models.Index(fields=["bsn"], name="person_bsn", condition=~Q(bsn="")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(do_not_call=True) | Q(do_not_call_note=""),
+                name="person_do_not_call_note_needs_mark",
+                violation_error_message=_("A reason not to call goes with 'do not call'."),
+            ),
         ]
 
     def __str__(self):
@@ -244,6 +283,25 @@ class Person(models.Model):
         born = self.birth_date
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
+    @property
+    def phone_display(self) -> str:
+        """The number the Dutch way (06-12345678); the stored form (E.164) is for tel: links."""
+        return format_phone(self.phone)
+
     def clean(self):
+        errors = {}
         if self.birth_date and self.birth_date > timezone.localdate():
-            raise ValidationError({"birth_date": _("The date of birth cannot be in the future.")})
+            errors["birth_date"] = _("The date of birth cannot be in the future.")
+        if self.do_not_call_note and not self.do_not_call:
+            errors["do_not_call_note"] = _("Tick 'do not call' too, or leave the reason empty.")
+        if self.do_not_call and self.reach_by == self.ReachBy.PHONE:
+            errors["reach_by"] = _("Phoning is the preferred way, but 'do not call' is ticked.")
+        address = {
+            self.ReachBy.PHONE: ("phone", _("Fill in the phone number to reach them by phone.")),
+            self.ReachBy.MESSAGE: ("phone", _("Fill in the phone number to send text messages.")),
+            self.ReachBy.EMAIL: ("email", _("Fill in the e-mail address to reach them by e-mail.")),
+        }.get(self.reach_by)
+        if address and not getattr(self, address[0]) and "reach_by" not in errors:
+            errors["reach_by"] = address[1]
+        if errors:
+            raise ValidationError(errors)

@@ -1,5 +1,19 @@
 """Every state change of the case record: one transaction, validated, history with a reason."""
 
+from cases.services.agenda import (
+    Proposal,
+    appointment_cancel,
+    appointment_create,
+    appointment_fulfil,
+    appointment_update,
+    calendar_feed_of,
+    calendar_feed_renew,
+    needs_two_workers,
+    next_attempt_accept,
+    next_attempt_wanted,
+    propose_next_attempt,
+    todays_appointments,
+)
 from cases.services.consent import (
     access_request_answered,
     access_request_record,
@@ -16,6 +30,7 @@ from cases.services.households import (
     lead_worker_choices,
     person_save,
 )
+from cases.services.notes import note_write
 from cases.services.outreach import (
     contact_log,
     follow_up_decide,
@@ -40,6 +55,7 @@ from cases.services.plans import (
     plan_update,
     review_follow_up_to_plan,
 )
+from cases.services.reach import calling_allowed, check_calling
 from cases.services.referrals import (
     AlreadyDecided,
     assignable_workers,
@@ -69,6 +85,21 @@ from cases.services.sharing import (
 )
 
 __all__ = [
+    "calling_allowed",
+    "check_calling",
+    "note_write",
+    "Proposal",
+    "appointment_cancel",
+    "appointment_create",
+    "appointment_fulfil",
+    "appointment_update",
+    "calendar_feed_of",
+    "calendar_feed_renew",
+    "needs_two_workers",
+    "next_attempt_accept",
+    "next_attempt_wanted",
+    "propose_next_attempt",
+    "todays_appointments",
     "access_request_answered",
     "access_request_record",
     "SharingRefused",

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cases import notifications
 from cases.models import Household, Person
 from teams import policy
 
@@ -60,6 +61,8 @@ def household_update(*, household: Household, by, reason: str) -> Household:
     household._history_user = by
     household.full_clean()
     household.save()
+    new_lead = household.lead_worker_id != original.lead_worker_id
+    notifications.household_changed(household=household, by=by, new_lead=new_lead)
     return household
 
 
@@ -73,4 +76,5 @@ def person_save(*, person: Person, household: Household, by, reason: str) -> Per
     person._history_user = by
     person.full_clean()
     person.save()
+    notifications.household_changed(household=household, by=by)
     return person

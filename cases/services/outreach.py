@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import states
+from cases import notifications, states
 from cases.models import Action, Contact, EndResult, FollowUpDecision, Household, Plan, SafetyWarning
 from cases.services.households import lead_worker_choices
+from cases.services.reach import check_calling
 from teams import policy
 from teams.models import Organisation, User
 
@@ -27,8 +28,12 @@ def _locked_household(household: Household, by, perm: str = "household.edit") ->
 
 
 @transaction.atomic
-def contact_log(*, contact: Contact, household: Household, by: User, workers, persons) -> Contact:
-    """Record a contact attempt; the workers must be of the team, the persons of the household."""
+def contact_log(
+    *, contact: Contact, household: Household, by: User, workers, persons, appointment=None
+) -> Contact:
+    """Record a contact attempt; the workers must be of the team, the persons of the household.
+
+    With an appointment of the household, the contact fulfils it (cases/services/agenda.py)."""
     household = _locked_household(household, by)
     if household.status != Household.Status.OPEN:
         raise ValidationError(_("This household is closed. Reopen it to log contacts."))
@@ -36,8 +41,10 @@ def contact_log(*, contact: Contact, household: Household, by: User, workers, pe
     team_workers = set(lead_worker_choices([household.team_id]).values_list("pk", flat=True))
     if any(worker.pk not in team_workers for worker in workers):
         raise PermissionDenied(_("Only workers of the team can take part in a contact."))
+    persons = list(persons)
     if any(person.household_id != household.pk for person in persons):
         raise PermissionDenied
+    check_calling(contact=contact, household=household, persons=persons)  # "do not call"
     contact.household = household
     contact.recorded_by = by
     _audit(contact, by, _("Contact logged"))
@@ -45,6 +52,11 @@ def contact_log(*, contact: Contact, household: Household, by: User, workers, pe
     contact.save()
     contact.workers.set(workers)
     contact.persons.set(persons)
+    notifications.household_changed(household=household, by=by)
+    if appointment is not None:
+        from cases.services.agenda import appointment_fulfil
+
+        appointment_fulfil(appointment=appointment, contact=contact, by=by)
     return contact
 
 

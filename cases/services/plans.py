@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import states, zrm
+from cases import notifications, states, zrm
 from cases.models import (
     Action,
     Assessment,
@@ -109,6 +109,7 @@ def plan_update(*, plan: Plan, by: User, data: dict, version: int) -> Plan:
     _audit(plan, by, reason)
     plan.full_clean()
     plan.save()
+    notifications.household_changed(household=plan.household, by=by)
     return plan
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cases import states, workflow
+from cases import notifications, states, workflow
 from cases.models import Household, Person, Referral, ReferralDecision, Task
 from cases.services.households import (
     check_may_edit,
@@ -281,6 +281,7 @@ def _check_assignable(referral: Referral, worker: User) -> None:
 def _assign(referral: Referral, worker: User, by: User, decision: str, reason: str) -> Referral:
     _check_assignable(referral, worker)
     _decide(referral, decision, by, reason=reason, assigned_to=worker)
+    notifications.signal_assigned(referral=referral, worker=worker, by=by)
     household = Household.objects.select_for_update().get(pk=referral.household_id)
     if household.lead_worker_id is None:
         household.lead_worker = worker

@@ -16,6 +16,7 @@ from cases.models import (
     Goal,
     Household,
     NetworkMember,
+    Note,
     Person,
     Plan,
     Referral,
@@ -183,6 +184,16 @@ class SafetyWarningFactory(factory.django.DjangoModelFactory):
     incident = SafetyWarning.Incident.VERBAL
     description = "Schreeuwde en sloeg de deur dicht."
     advice = ["in_pairs"]
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    """A journal entry (pass written_by=...)."""
+
+    class Meta:
+        model = Note
+
+    household = factory.SubFactory(HouseholdFactory)
+    text = "Buurvrouw gesproken: moeder ligt in het ziekenhuis."
 
 
 class FollowUpDecisionFactory(factory.django.DjangoModelFactory):

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import get_resolver, reverse
 
 from cases import gateway, services
-from cases.models import AccessRequest, Household
+from cases.models import AccessRequest, Appointment, Household
 from cases.tests.factories import (
     ActionFactory,
     CaseReviewFactory,
@@ -54,6 +54,14 @@ class Closed:
         self.access_request = AccessRequest.objects.create(
             person=self.person, due_on="2026-12-31", recorded_by=world.worker_a
         )
+        self.appointment = Appointment.objects.create(
+            household=household,
+            kind="call",
+            date="2026-12-31",
+            starts_at="10:00",
+            ends_at="10:30",
+            created_by=world.worker_a,
+        )
         services.household_close(
             household=household,
             by=world.worker_a,
@@ -78,13 +86,14 @@ class Closed:
             "warning_pk": self.warning.pk,
             "decision_pk": self.consent.pk,
             "request_pk": self.access_request.pk,
+            "appointment_pk": self.appointment.pk,
         }
         return {key: value for key, value in values.items() if f":{key}>" in route}
 
 
 def _fingerprint(household):
     """Everything a change would leave: the household's and its children's history."""
-    from cases.models import Action, Contact, NetworkMember, Person, Plan, SafetyWarning, Task
+    from cases.models import Action, Appointment, Contact, NetworkMember, Person, Plan, SafetyWarning, Task
 
     return (
         household.history.count(),
@@ -95,6 +104,7 @@ def _fingerprint(household):
         SafetyWarning.history.filter(household_id=household.pk).count(),
         Task.history.filter(household_id=household.pk).count(),
         Contact.objects.filter(household=household).count(),
+        Appointment.history.filter(household_id=household.pk).count(),
         household.consent_decisions().count(),
     )
 

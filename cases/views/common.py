@@ -5,9 +5,9 @@ import uuid
 
 from django.utils import timezone
 
-from cases import once, states
+from cases import once, services, states
 from cases.forms import QUICK, ContactForm
-from cases.models import Household, Referral, SafetyWarning
+from cases.models import Contact, Household, Referral, SafetyWarning
 from teams import policy
 
 PAGE_SIZE = 25
@@ -27,25 +27,52 @@ def active_warnings(household: Household) -> list[SafetyWarning]:
     return list(household.safety_warnings.active())
 
 
-def quick_buttons() -> list[tuple[str, str]]:
-    return [(code, label) for code, (_kind, _reached, label) in QUICK.items()]
+def quick_buttons(household: Household | None = None) -> list[tuple[str, str]]:
+    """The one-tap outcomes; the phone ones only for a household that may be phoned ("do not
+    call", cases/services/reach.py)."""
+    phone = household is None or services.calling_allowed(household)
+    return [
+        (code, label)
+        for code, (kind, _reached, label) in QUICK.items()
+        if phone or kind != Contact.Kind.PHONE
+    ]
 
 
 def contacts_context(request, household: Household, form: ContactForm | None = None) -> dict:
     """The household's contact timeline and the quick-log form (the `contacts` partial)."""
     if form is None and policy.can(request.user, "household.edit", household):
         form = ContactForm(household=household, user=request.user)
+    contacts = list(
+        household.contacts.prefetch_related("workers", "persons").order_by("-at", "-id")[:TIMELINE_LENGTH]
+    )
     return {
+        **next_attempt_context(request, household, contacts),
         "household": household,
         "contact_form": form,
         # A fresh id after each logged contact: the next tap is a new contact.
         "contact_submission_id": once.token(request)
         if form is not None and form.is_bound
         else str(uuid.uuid4()),
-        "quick_buttons": quick_buttons(),
-        "contacts": household.contacts.prefetch_related("workers", "persons").order_by("-at", "-id")[
-            :TIMELINE_LENGTH
-        ],
+        "quick_buttons": quick_buttons(household),
+        "contacts": contacts,
+    }
+
+
+def next_attempt_context(request, household: Household, contacts=None) -> dict:
+    """After a contact that reached nobody, the proposed next attempt (one tap plans it) for who
+    may plan it, unless something is planned already (cases/services/agenda.py)."""
+    if not policy.can(request.user, "household.edit", household):
+        return {}
+    if contacts is None:
+        contacts = household.contacts.order_by("-at", "-id")[:1]
+    contacts = list(contacts[:1])
+    proposal = services.next_attempt_wanted(household, contacts[0] if contacts else None)
+    if proposal is None:
+        return {}
+    return {
+        "next_attempt": proposal,
+        "next_attempt_submission_id": str(uuid.uuid4()),
+        "next_attempt_needs_two": services.needs_two_workers(household, proposal.kind),
     }
 
 

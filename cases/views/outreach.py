@@ -23,7 +23,8 @@ from cases.forms import (
 from cases.gateway import changes, no_case_data, reads
 from cases.models import AccessEvent, Contact, Household, Plan, Referral, SafetyWarning
 from cases.querysets import EPOCH
-from cases.views.common import active_warnings, contacts_context, quick_buttons
+from cases.views.agenda import todays_agenda
+from cases.views.common import active_warnings, contacts_context, next_attempt_context, quick_buttons
 from teams import policy
 from teams.models import User
 from teams.roles import roles_of
@@ -51,6 +52,7 @@ def contact_new(request, pk):
                     by=request.user,
                     workers=form.cleaned_data["workers"],
                     persons=form.cleaned_data["persons"],
+                    appointment=form.cleaned_data.get("appointment"),
                 ),
                 lambda _contact: household.get_absolute_url(),
             )
@@ -68,7 +70,8 @@ def contact_new(request, pk):
 def _logged(request, household, from_caseload: bool, message: str, without_htmx):
     """The answer to a logged contact: the caseload's row, the desk's timeline, or a reload."""
     if request.htmx and from_caseload:
-        return render(request, "cases/caseload.html#logged", {"household": household, "message": message})
+        context = {"household": household, "message": message, **next_attempt_context(request, household)}
+        return render(request, "cases/caseload.html#logged", context)
     if request.htmx:
         context = contacts_context(request, household) | {"logged": message}
         return render(request, "cases/household_detail.html#contacts", context)
@@ -85,7 +88,7 @@ def _contact_form(request, household, form, from_caseload: bool):
             "warnings": active_warnings(household),
             "target": f"quick-{household.pk}",
             "contact_submission_id": once.token(request),
-            "quick_buttons": quick_buttons(),
+            "quick_buttons": quick_buttons(household),
         }
         return render(request, "cases/caseload.html#quick_form", context)
     context = contacts_context(request, household, form) | {"warnings": active_warnings(household)}
@@ -153,7 +156,12 @@ def _worker_choice(request) -> tuple[User, list[int], dict]:
 
 
 CASELOAD_ORDER = {
-    "next": [F("next_follow_up").asc(nulls_last=True), "name"],
+    # The next planned appointment or follow-up: a failed attempt with its next one stays on top.
+    "next": [
+        F("next_contact_on").asc(nulls_last=True),
+        F("next_appointment_at").asc(nulls_last=True),
+        "name",
+    ],
     "name": ["name"],
     "last": [F("last_contact_at").asc(nulls_first=True), "name"],
 }
@@ -168,6 +176,7 @@ def caseload(request):
         gateway.households(request)
         .filter(lead_worker=worker, status=Household.Status.OPEN)
         .with_contact_state()
+        .with_next_appointment()
         .annotate(
             warning=Exists(SafetyWarning.objects.filter(household=OuterRef("pk")).active()),
             evaluation_due=Exists(Plan.objects.evaluation_due(today).filter(household=OuterRef("pk"))),
@@ -182,7 +191,7 @@ def caseload(request):
         )
     )
     if request.GET.get("only") == "late":
-        households = households.filter(Q(next_follow_up__lt=today) | Q(evaluation_due=True))
+        households = households.filter(Q(next_contact_on__lt=today) | Q(evaluation_due=True))
     elif request.GET.get("only") == "warning":
         households = households.filter(warning=True)
     order = request.GET.get("order") if request.GET.get("order") in CASELOAD_ORDER else "next"
@@ -194,6 +203,13 @@ def caseload(request):
         "order": order,
         "only": request.GET.get("only", ""),
         "drifting_count": gateway.households(request).filter(lead_worker=worker).drifting().count(),
+        # Signals assigned to the worker, first contact still to make: above the households.
+        "assigned_signals": gateway.referrals(request)
+        .filter(assigned_to=worker)
+        .awaiting_first_contact(today)
+        .select_related("household", "sender_organisation")[:100],
+        # The start page shows today's appointments first (cases/views/agenda.py).
+        "todays_appointments": todays_agenda(request, worker),
         **sizes,
     }
     return render(request, "cases/caseload.html", context)

@@ -7,6 +7,7 @@ this command so the demo always shows every feature.
 import datetime
 import random
 import uuid
+import zlib
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -16,6 +17,7 @@ from faker import Faker
 from stdnum.nl import postcode as stdnum_postcode
 
 from cases import services
+from cases.management.demo_agenda import seed_agenda
 from cases.management.demo_consent import seed_consent
 from cases.management.demo_outreach import seed_contacts
 from cases.management.demo_plans import seed_plans
@@ -122,6 +124,7 @@ class Command(BaseCommand):
                 self._referrals(team, users, organisations, seed=2026 + index)
                 seed_plans(team, organisations, seed=2026 + index)
                 seed_contacts(team, seed=2026 + index)
+                seed_agenda(team)
                 seed_profile(team, organisations, users["manager"])
                 seed_mandates(team, organisations, users["manager"])
                 seed_consent(team, organisations)
@@ -281,6 +284,8 @@ class Command(BaseCommand):
                 bsn=fake.ssn() if rng.random() < 0.5 else "",
                 relation=relation,
             )
+            if age >= 18:  # a mobile number from the name: no draw from rng, the rest stays as it was
+                person.phone = f"+316{zlib.crc32(f'{person.first_name} {last_name}'.encode()) % 10**8:08d}"
             person._change_reason = REASON
             person.full_clean()
             person.save()
