@@ -12,7 +12,7 @@ runner empties its database with it).
 """
 
 from django.conf import settings
-from django.contrib.postgres.operations import AddIndexConcurrently
+from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, migrations
 
@@ -88,6 +88,18 @@ class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
     other app servers keep writing. The migration needs `atomic = False`. SQLite, the demo's
     database, keeps the index in the model state only: it has no GIN, and the demo is small.
     """
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class RemoveIndexConcurrentlyOnPostgres(RemoveIndexConcurrently):
+    """The reverse of AddIndexConcurrentlyOnPostgres: DROP INDEX CONCURRENTLY, PostgreSQL only."""
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
