@@ -81,7 +81,19 @@ class MakeAppendOnly(migrations.operations.base.Operation):
         return (self.__class__.__qualname__, [self.model_name], {})
 
 
-class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
+class PostgresOnly:
+    """A migration operation that runs on PostgreSQL and only changes the model state elsewhere."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class AddIndexConcurrentlyOnPostgres(PostgresOnly, AddIndexConcurrently):
     """An index built without locking writes (CREATE INDEX CONCURRENTLY) on PostgreSQL.
 
     For indexes on large tables (trigram GIN indexes among them) that a deployment adds while
@@ -89,25 +101,9 @@ class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
     database, keeps the index in the model state only: it has no GIN, and the demo is small.
     """
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-
-
-class RemoveIndexConcurrentlyOnPostgres(RemoveIndexConcurrently):
+class RemoveIndexConcurrentlyOnPostgres(PostgresOnly, RemoveIndexConcurrently):
     """The reverse of AddIndexConcurrentlyOnPostgres: DROP INDEX CONCURRENTLY, PostgreSQL only."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 # --- The two roles ---------------------------------------------------------------------------
