@@ -440,3 +440,13 @@ def test_the_demo_has_a_week_of_appointments_for_worker_noord_one_missed(setting
     count = Appointment.objects.count()
     seed_agenda(Team.objects.get(name="Noord"))
     assert Appointment.objects.count() == count  # idempotent
+
+
+def test_the_household_page_lists_its_coming_appointments(client, world):
+    household = HouseholdFactory(team=world.team_a, lead_worker=world.worker_a)
+    tomorrow = plan(household, world.worker_a, day=timezone.localdate() + datetime.timedelta(days=1))
+    gone = past(household, world.worker_a)
+    client.force_login(world.worker_a)
+    page = client.get(household.get_absolute_url())
+    assert list(page.context["upcoming"]) == [tomorrow], "coming ones only, not a missed one"
+    assert tomorrow.get_absolute_url() in page.text and gone.get_absolute_url() not in page.text

@@ -146,6 +146,9 @@ def _desk(request, household: Household, members: list[Person]) -> dict:
         "low_domains": charts.low_domains(household),
         "reviews": household.reviews.all()[:5],
         "next_url": household.get_absolute_url(),
+        "upcoming": household.appointments.upcoming()
+        .prefetch_related("workers")
+        .order_by("date", "starts_at")[:5],
         "consents": consents,
         "team_basis": next(
             (
