@@ -24,8 +24,9 @@ form, the template cases/person_export.html the printable one.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from django.db.models import Q
 from django.template.defaultfilters import yesno
@@ -71,6 +72,8 @@ FORMAT = "wijkteam-inzage/2"
 INTERNAL_ID = "internal number of the record: means nothing to the resident"
 TECHNICAL = "technical bookkeeping (optimistic locking, double-submit protection)"
 OWN_SECTION = "the household is its own section of the export"
+# What every record of the household leaves out (most kinds of record are one).
+HOUSEHOLD_RECORD = MappingProxyType({"id": INTERNAL_ID, "household": OWN_SECTION})
 THE_PERSON = "the person the export is about: that is the whole export"
 SAME_AS_TEAM = "the municipality of the team, shown with the household"
 
@@ -346,7 +349,7 @@ class Spec:
     title: object
     intro: object
     fields: tuple[str, ...]
-    excluded: dict[str, str]
+    excluded: Mapping[str, str]
     rows: Callable
     record_title: Callable
     about: Callable = lambda obj, ctx: True
@@ -399,7 +402,7 @@ SPECS: tuple[Spec, ...] = (
             "first_name last_name_prefix last_name birth_date bsn relation phone email reach_by "
             "reach_when do_not_call do_not_call_note"
         ),
-        excluded={"id": INTERNAL_ID, "household": OWN_SECTION},
+        excluded=HOUSEHOLD_RECORD,
         rows=lambda ctx: list(ctx.members.values()),
         about=lambda p, ctx: p.pk == ctx.person.pk,
         record_title=lambda p, ctx: p.full_name,
@@ -464,7 +467,7 @@ SPECS: tuple[Spec, ...] = (
         fields=_names(
             "referral kind decided_at decided_by reason_code reason assigned_to forwarded_to merged_into"
         ),
-        excluded={"id": INTERNAL_ID, "household": OWN_SECTION},
+        excluded=HOUSEHOLD_RECORD,
         rows=lambda ctx: (
             ReferralDecision.objects.filter(referral__household=ctx.household)
             .select_related("referral", "decided_by", "assigned_to", "forwarded_to", "merged_into")
@@ -528,7 +531,7 @@ SPECS: tuple[Spec, ...] = (
         title=NetworkMember._meta.verbose_name_plural,
         intro=gettext_lazy("People who matter around your household."),
         fields=_names("name kind organisation involvement phone email family_agrees active"),
-        excluded={"id": INTERNAL_ID, "household": OWN_SECTION},
+        excluded=HOUSEHOLD_RECORD,
         rows=lambda ctx: (
             NetworkMember.objects.filter(household=ctx.household)
             .select_related("organisation")
@@ -559,7 +562,7 @@ SPECS: tuple[Spec, ...] = (
         title=Contact._meta.verbose_name_plural,
         intro=gettext_lazy("Visits, calls and other contacts with your household."),
         fields=_names("at kind reached workers persons note next_step follow_up_on recorded_by"),
-        excluded={"id": INTERNAL_ID, "household": OWN_SECTION},
+        excluded=HOUSEHOLD_RECORD,
         rows=lambda ctx: (
             Contact.objects.filter(household=ctx.household)
             .select_related("recorded_by")
@@ -577,7 +580,7 @@ SPECS: tuple[Spec, ...] = (
             "date starts_at ends_at kind place workers persons purpose status cancel_reason contact "
             "created_by created_at"
         ),
-        excluded={"id": INTERNAL_ID, "household": OWN_SECTION},
+        excluded=HOUSEHOLD_RECORD,
         rows=lambda ctx: (
             Appointment.objects.filter(household=ctx.household)
             .select_related("created_by", "contact")
@@ -592,7 +595,7 @@ SPECS: tuple[Spec, ...] = (
         title=Note._meta.verbose_name_plural,
         intro=gettext_lazy("What the team wrote down about your household outside a contact."),
         fields=_names("written_at text written_by"),
-        excluded={"id": INTERNAL_ID, "household": OWN_SECTION},
+        excluded=HOUSEHOLD_RECORD,
         rows=lambda ctx: (
             Note.objects.filter(household=ctx.household)
             .select_related("written_by")
@@ -608,7 +611,7 @@ SPECS: tuple[Spec, ...] = (
             "Team meetings about your household: the question, what was considered and decided."
         ),
         fields=_names("held_on workers organisations question considerations decisions follow_up"),
-        excluded={"id": INTERNAL_ID, "household": OWN_SECTION},
+        excluded=HOUSEHOLD_RECORD,
         rows=lambda ctx: (
             CaseReview.objects.filter(household=ctx.household)
             .prefetch_related("workers", "organisations")
@@ -627,7 +630,7 @@ SPECS: tuple[Spec, ...] = (
             "incident incident_on description advice advice_note active_from active_until "
             "end_reason recorded_by"
         ),
-        excluded={"id": INTERNAL_ID, "household": OWN_SECTION},
+        excluded=HOUSEHOLD_RECORD,
         rows=lambda ctx: (
             SafetyWarning.objects.filter(household=ctx.household)
             .select_related("recorded_by")
@@ -644,7 +647,7 @@ SPECS: tuple[Spec, ...] = (
             "What the team decided when there was no contact with your household for a while."
         ),
         fields=_names("kind next_kind next_part_of_day revisit_on note decided_by decided_at"),
-        excluded={"id": INTERNAL_ID, "household": OWN_SECTION},
+        excluded=HOUSEHOLD_RECORD,
         rows=lambda ctx: (
             FollowUpDecision.objects.filter(household=ctx.household)
             .select_related("decided_by")
@@ -658,7 +661,7 @@ SPECS: tuple[Spec, ...] = (
         title=Task._meta.verbose_name_plural,
         intro="",
         fields=_names("kind referral status created_at done_at done_by done_note"),
-        excluded={"id": INTERNAL_ID, "household": OWN_SECTION},
+        excluded=HOUSEHOLD_RECORD,
         rows=lambda ctx: (
             Task.objects.filter(household=ctx.household)
             .select_related("referral", "done_by")
@@ -698,7 +701,7 @@ SPECS: tuple[Spec, ...] = (
             "shared_at recipient purpose persons categories content ground ground_reference "
             "override_reason shared_by referral"
         ),
-        excluded={"id": INTERNAL_ID, "household": OWN_SECTION},
+        excluded=HOUSEHOLD_RECORD,
         rows=lambda ctx: (
             Share.objects.filter(household=ctx.household)
             .select_related("recipient", "referral", "shared_by")
