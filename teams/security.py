@@ -157,6 +157,24 @@ def log_position_change(*, position, by, previous=None) -> None:
     )
 
 
+def log_calendar_feed_renewed(*, user, previous_since) -> None:
+    """A user gave their calendar feed a new secret address (the old one stopped): who and when,
+    never the address itself. For whoever investigates a leaked address: from when it was dead."""
+    logger.warning(
+        "calendar_feed_renewed: %s (user %s) renewed their calendar address; the previous one, "
+        "in use since %s, no longer works",
+        user.username,
+        user.pk,
+        previous_since.isoformat() if previous_since else "never",
+        extra={
+            "security_event": "calendar_feed_renewed",
+            "for_user_id": user.pk,
+            "for_username": user.username,
+            "previous_since": previous_since.isoformat() if previous_since else None,
+        },
+    )
+
+
 def access_changes(team_id: int, *, since: datetime.datetime) -> list:
     """The team's position records since `since` that gave or changed access, newest first.
 

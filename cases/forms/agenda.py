@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Appointment
-from cases.services import lead_worker_choices, needs_two_workers
+from cases.services import lead_worker_choices, member_choices, needs_two_workers
 from wijkteam.widgets import DateInput
 
 
@@ -36,7 +36,7 @@ class AppointmentForm(forms.ModelForm):
     def __init__(self, *args, household, user, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["workers"].queryset = lead_worker_choices([household.team_id])
-        self.fields["persons"].queryset = household.members.all()
+        member_choices(self.fields["persons"], household)
         self.fields["place"].help_text = _("Empty: at the household's address (%(address)s).") % {
             "address": household.address
         }

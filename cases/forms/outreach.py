@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Appointment, Contact, EndResult, FollowUpDecision, SafetyWarning
-from cases.services import lead_worker_choices, todays_appointments
+from cases.services import lead_worker_choices, member_choices, todays_appointments
 from teams.models import Organisation
 from wijkteam.widgets import DateInput
 
@@ -61,7 +61,7 @@ class ContactForm(forms.ModelForm):
         self.fields["at"].input_formats = ["%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M"]
         self.fields["kind"].required = True
         self.fields["workers"].queryset = lead_worker_choices([household.team_id])
-        self.fields["persons"].queryset = household.members.all()
+        member_choices(self.fields["persons"], household)
         today = list(todays_appointments(household))
         self.fields["appointment"].queryset = todays_appointments(household)
         if not today:

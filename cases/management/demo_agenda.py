@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.management.demo_people import demo_user
-from cases.models import Appointment, Contact, Household, SafetyWarning
+from cases.models import Appointment, Contact, Household, Note, Person, SafetyWarning
 from teams.models import Team
 from wijkteam.workdays import add_working_days
 
@@ -28,6 +28,11 @@ WEEK = [
 ]
 # fmt: on
 REASON = "Demo data"
+# Journal entries on the demo worker's households (newest last).
+NOTES = [
+    "Buurvrouw gesproken: moeder ligt sinds gisteren in het ziekenhuis, de kinderen zijn bij oma.",
+    "School belde: Daan was vandaag op tijd en had een broodtrommel bij zich.",
+]
 
 
 def _time(text: str) -> datetime.time:
@@ -117,3 +122,29 @@ def _save_directly(appointment: Appointment, by, workers) -> None:
     appointment.full_clean()
     appointment.save()
     appointment.workers.set(workers)
+
+
+def seed_notes_and_reach(team: Team) -> None:
+    """Two journal entries on the demo worker's households, and one member who must not be phoned
+    (the partner reads the phone): the household page shows the number without a tap to call and
+    the contact form marks the member. Idempotent: only when the team has no note yet."""
+    if Note.objects.filter(household__team=team).exists():
+        return
+    worker = demo_user(team, "worker")
+    households = list(
+        Household.objects.filter(team=team, lead_worker=worker, status=Household.Status.OPEN).order_by("name")
+    )
+    for household, text in zip(households, NOTES, strict=False):
+        services.note_write(household=household, text=text, by=worker)
+    for household in households[2:]:
+        adults = [member for member in household.members.order_by("pk") if member.phone]
+        if len(adults) >= 2:  # another adult stays reachable by phone
+            adult = adults[-1]
+            adult.do_not_call = True
+            adult.do_not_call_note = "Partner leest haar telefoon mee; alleen via huisbezoek."
+            adult.reach_by = Person.ReachBy.VISIT
+            adult._change_reason = REASON
+            adult._history_user = worker
+            adult.full_clean()
+            adult.save()
+            return

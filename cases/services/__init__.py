@@ -55,7 +55,7 @@ from cases.services.plans import (
     plan_update,
     review_follow_up_to_plan,
 )
-from cases.services.reach import calling_allowed, check_calling
+from cases.services.reach import calling_allowed, check_calling, member_choices
 from cases.services.referrals import (
     AlreadyDecided,
     assignable_workers,
@@ -87,6 +87,7 @@ from cases.services.sharing import (
 __all__ = [
     "calling_allowed",
     "check_calling",
+    "member_choices",
     "note_write",
     "Proposal",
     "appointment_cancel",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from cases import states
 from cases.models import Appointment, CalendarFeed, Contact, Household, SafetyWarning
 from cases.services.households import lead_worker_choices
-from teams import policy
+from teams import policy, security
 from teams.models import User
 from wijkteam.workdays import add_working_days
 
@@ -222,7 +222,11 @@ def calendar_feed_of(user: User) -> CalendarFeed:
 def calendar_feed_renew(*, user: User) -> CalendarFeed:
     """A new secret address; the old one stops working at once."""
     feed = CalendarFeed.objects.select_for_update().filter(user=user).first() or CalendarFeed(user=user)
+    previous_since = feed.created_at if feed.pk else None
     feed.token = CalendarFeed._meta.get_field("token").default()
     feed.created_at = timezone.now()
     feed.save()
+    transaction.on_commit(
+        lambda: security.log_calendar_feed_renewed(user=user, previous_since=previous_since)
+    )
     return feed

@@ -22,6 +22,19 @@ from django.utils.translation import gettext as _
 from cases.models import Contact, Household, Person
 
 
+def member_choices(field, household: Household) -> None:
+    """Offer the household's members in a form's `persons` field, each marked "do not call" when
+    they are, so a worker ticking who was called sees it before the service refuses."""
+    field.queryset = household.members.all()
+    field.label_from_instance = member_label
+
+
+def member_label(person: Person) -> str:
+    if person.do_not_call:
+        return _("%(name)s (do not call)") % {"name": person.full_name}
+    return person.full_name
+
+
 def calling_allowed(household: Household, members: list[Person] | None = None) -> bool:
     """Whether the household may be phoned: nobody is marked "do not call", or some member with a
     recorded number is free to call. One query, or none with the members already loaded."""

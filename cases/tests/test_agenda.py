@@ -2,6 +2,7 @@
 pages, and the calendar feed without personal data."""
 
 import datetime
+import logging
 import uuid
 
 import pytest
@@ -396,15 +397,25 @@ def test_the_feed_holds_no_personal_data(client, world, household):
     ]
 
 
-def test_a_renewed_address_replaces_the_old_one(client, world, household):
+def test_a_renewed_address_replaces_the_old_one(
+    client, world, household, caplog, django_capture_on_commit_callbacks
+):
     plan(household, world.worker_a)
     old = services.calendar_feed_of(world.worker_a).token
     client.force_login(world.worker_a)
     page = client.get(reverse("cases:calendar_feed_settings"))
     assert old in page.content.decode()
-    assert client.post(reverse("cases:calendar_feed_settings")).status_code == 302  # to the agenda
+    with (
+        caplog.at_level(logging.INFO, logger="wijkteam.security"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):  # to the agenda
+        assert client.post(reverse("cases:calendar_feed_settings")).status_code == 302
     new = services.calendar_feed_of(world.worker_a).token
     assert new != old
+    # The security log says who renewed and from when the old address was dead, never an address.
+    lines = [r for r in caplog.records if getattr(r, "security_event", "") == "calendar_feed_renewed"]
+    assert [r.for_user_id for r in lines] == [world.worker_a.pk]
+    assert old not in lines[0].getMessage() and new not in lines[0].getMessage()
     client.logout()
     assert client.get(reverse("cases:calendar_feed", args=[old])).status_code == 404
     assert client.get(reverse("cases:calendar_feed", args=[new])).status_code == 200
@@ -424,7 +435,8 @@ def test_the_demo_has_a_week_of_appointments_for_worker_noord_one_missed(setting
 
     from django.core.management import call_command
 
-    from cases.management.demo_agenda import seed_agenda
+    from cases.management.demo_agenda import seed_agenda, seed_notes_and_reach
+    from cases.models import Note, Person
     from teams.models import Team, User
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -437,9 +449,15 @@ def test_the_demo_has_a_week_of_appointments_for_worker_noord_one_missed(setting
     assert sum(a.state == Appointment.MISSED and a.date < today for a in mine) == 1
     done = [a for a in mine if a.state == Appointment.Status.DONE]
     assert len(done) == 1 and done[0].contact_id
-    count = Appointment.objects.count()
-    seed_agenda(Team.objects.get(name="Noord"))
-    assert Appointment.objects.count() == count  # idempotent
+    # The worker's day shows a journal entry and a member who must not be phoned.
+    noord = Team.objects.get(name="Noord")
+    assert Note.objects.filter(household__team=noord, written_by=worker).count() == 2
+    marked = Person.objects.get(household__team=noord, do_not_call=True)
+    assert marked.phone and marked.household.members.exclude(pk=marked.pk).exclude(phone="").exists()
+    count = (Appointment.objects.count(), Note.objects.count())
+    seed_agenda(noord)
+    seed_notes_and_reach(noord)
+    assert (Appointment.objects.count(), Note.objects.count()) == count  # idempotent
 
 
 def test_the_household_page_lists_its_coming_appointments(client, world):

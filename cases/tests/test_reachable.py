@@ -5,9 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from cases import export, services, timeline
 from cases.forms import ContactForm
+from cases.forms.agenda import AppointmentForm
 from cases.models import Contact, Person
 from cases.tests.factories import HouseholdFactory, PersonFactory
 from cases.validators import compact_phone, format_phone, validate_phone
@@ -268,6 +270,19 @@ def test_the_contact_form_still_takes_a_phone_contact_for_others(world, househol
         persons=[ann],
     )
     assert contact.pk
+
+
+@pytest.mark.parametrize("form_class", [ContactForm, AppointmentForm])
+def test_the_forms_mark_a_member_not_to_be_called_where_the_worker_ticks_who(form_class, world, household):
+    """A worker ticking who was (or will be) called sees the mark before the service refuses."""
+    PersonFactory(household=household, first_name="Kees", last_name="Bakker", do_not_call=True)
+    PersonFactory(household=household, first_name="Ann", last_name="Bakker")
+    with translation.override("nl"):
+        labels = sorted(
+            label
+            for _pk, label in form_class(household=household, user=world.worker_a).fields["persons"].choices
+        )
+    assert labels == ["Ann Bakker", "Kees Bakker (niet bellen)"]
 
 
 # --- The resident's own data ----------------------------------------------------------------

@@ -17,7 +17,7 @@ from faker import Faker
 from stdnum.nl import postcode as stdnum_postcode
 
 from cases import services
-from cases.management.demo_agenda import seed_agenda
+from cases.management.demo_agenda import seed_agenda, seed_notes_and_reach
 from cases.management.demo_consent import seed_consent
 from cases.management.demo_outreach import seed_contacts
 from cases.management.demo_plans import seed_plans
@@ -125,6 +125,7 @@ class Command(BaseCommand):
                 seed_plans(team, organisations, seed=2026 + index)
                 seed_contacts(team, seed=2026 + index)
                 seed_agenda(team)
+                seed_notes_and_reach(team)
                 seed_profile(team, organisations, users["manager"])
                 seed_mandates(team, organisations, users["manager"])
                 seed_consent(team, organisations)
