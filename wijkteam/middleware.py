@@ -1,11 +1,13 @@
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
 from django.utils import translation
@@ -139,3 +141,30 @@ class IdleTimeoutMiddleware:
             if session.modified or now - last >= settings.WIJKTEAM_SESSION_REFRESH_SECONDS:
                 session[REFRESHED_AT] = now
         return response
+
+
+class SessionExpiredMiddleware:
+    """A script's request (htmx, or the outbox's) that meets the login page gets 401, not the page.
+
+    Without it the browser follows the redirect and htmx swaps the whole login page, menu and all,
+    into a row of the caseload, and what was typed is gone. With a 401 the script keeps the form
+    as it is and offers to log in again (static/js/wijkteam.js).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        scripted = (
+            request.headers.get("HX-Request") == "true" or request.headers.get("X-Wijkteam-Outbox") == "1"
+        )
+        if scripted and response.status_code in (301, 302, 303, 307) and self._to_login(response):
+            answer = JsonResponse({"ok": False, "reason": "session"}, status=401)
+            answer["HX-Reswap"] = "none"
+            return answer
+        return response
+
+    @staticmethod
+    def _to_login(response) -> bool:
+        return urlsplit(response.get("Location", "")).path == resolve_url(settings.LOGIN_URL)

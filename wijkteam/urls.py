@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from wijkteam import tasks_admin, views
+from wijkteam import offline, tasks_admin, views
 
 # The admin logs in through allauth too, so it gets the same rate limits and second factor.
 admin.site.login = login_required(admin.site.login)
@@ -15,6 +15,11 @@ tasks_admin.register(admin.site)
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    # Work without a connection (wijkteam/offline.py, static/js/wijkteam.js).
+    path("sessie/", offline.session_state, name="session_state"),
+    path("sessie/hersteld/", offline.session_restored, name="session_restored"),
+    path("offline/", offline.offline_page, name="offline"),
+    path("sw.js", offline.service_worker, name="service_worker"),
     path("", include("cases.urls")),
     path("", include("teams.urls")),
     path("", include("mandates.urls")),

@@ -1,12 +1,13 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from cases.gateway import no_case_data
 from teams import policy
+from wijkteam.offline import wants_json
 
 # Where each user starts: the first of these pages they hold the permission for.
 START_PAGES = [
@@ -37,10 +38,13 @@ def healthz(request):
 
 
 def _error(status: int, template: str):
-    """An error page in Dutch with the request id (templates/error.html and one per status)."""
+    """An error page in Dutch with the request id (templates/error.html and one per status); to the
+    outbox's script (wijkteam/offline.py) the same as JSON."""
 
     @login_not_required
     def view(request, exception=None):
+        if wants_json(request):
+            return JsonResponse({"ok": False, "status": status}, status=status)
         return render(request, template, {"request_id": getattr(request, "request_id", "")}, status=status)
 
     return view
@@ -61,6 +65,8 @@ def _page_of(obj):
 def permission_denied(request, exception=None):
     """The policy's refusals say why (a closed household, a grant to oneself); others stay general."""
     if isinstance(exception, policy.Refused) and exception.args:
+        if wants_json(request):
+            return JsonResponse({"ok": False, "status": 403, "message": str(exception.args[0])}, status=403)
         context = {
             "message": exception.args[0],
             "request_id": getattr(request, "request_id", ""),
@@ -78,7 +84,11 @@ _too_many_attempts = _error(429, "429.html")
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: the form's token was missing or old. Django logs the reason
     (django.security.csrf); the page says what to do, in Dutch, without the technical reason."""
-    return render(request, "403_csrf.html", {"request_id": getattr(request, "request_id", "")}, status=403)
+    context = {"request_id": getattr(request, "request_id", "")}
+    response = render(request, "403_csrf.html", context, status=403)
+    # The page's script (static/js/wijkteam.js) fetches a fresh token and says "try once more".
+    response["X-Wijkteam-Csrf"] = "failed"
+    return response
 
 
 @login_not_required

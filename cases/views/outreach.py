@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from cases.views.common import active_warnings, contacts_context, next_attempt_c
 from teams import policy
 from teams.models import User
 from teams.roles import roles_of
+from wijkteam.offline import wants_json
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,7 +40,8 @@ def contact_new(request, pk):
     household = gateway.household(request, pk)
     from_caseload = "caseload" in (request.GET.get("from"), request.POST.get("from"))
     if request.method == "POST" and (done := once.earlier_result(request)):
-        # A second tap on the same quick button: the contact was logged by the first.
+        # A second tap on the same quick button, or the outbox sending again what the server
+        # took before the connection dropped: the contact was logged by the first.
         return _logged(request, household, from_caseload, _("Already logged."), done)
     posted = request.POST if request.method == "POST" else None
     form = ContactForm(posted, household=household, user=request.user, quick=request.POST.get("quick"))
@@ -57,7 +60,8 @@ def contact_new(request, pk):
                 lambda _contact: household.get_absolute_url(),
             )
         except once.Repeated:  # the same tap, logged by a request a moment ago
-            return once.earlier_result(request) or redirect(household)
+            done = once.earlier_result(request) or redirect(household)
+            return _logged(request, household, from_caseload, _("Already logged."), done)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -68,7 +72,10 @@ def contact_new(request, pk):
 
 
 def _logged(request, household, from_caseload: bool, message: str, without_htmx):
-    """The answer to a logged contact: the caseload's row, the desk's timeline, or a reload."""
+    """The answer to a logged contact: the outbox's confirmation (wijkteam/offline.py), the
+    caseload's row, the desk's timeline, or a reload."""
+    if wants_json(request):
+        return JsonResponse({"ok": True, "message": message}, status=201)
     if request.htmx and from_caseload:
         context = {"household": household, "message": message, **next_attempt_context(request, household)}
         return render(request, "cases/caseload.html#logged", context)
@@ -80,7 +87,11 @@ def _logged(request, household, from_caseload: bool, message: str, without_htmx)
 
 
 def _contact_form(request, household, form, from_caseload: bool):
-    """The form again (first time, or with what was typed and the message at the field)."""
+    """The form again (first time, or with what was typed and the message at the field); to the
+    outbox, what was wrong (a 400 shows case data: a member's name in a refusal)."""
+    if wants_json(request) and form.is_bound:
+        errors = [message for messages_ in form.errors.values() for message in messages_]
+        return JsonResponse({"ok": False, "errors": errors}, status=400)
     if from_caseload:
         context = {
             "household": household,
