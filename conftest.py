@@ -1,4 +1,6 @@
 import os
+import shutil
+import tempfile
 
 import pytest
 from django.core.management import call_command
@@ -25,6 +27,7 @@ def _test_settings():
     """
     from django.conf import settings
 
+    documents_root = tempfile.mkdtemp(prefix="wijkteam-documents.")
     overrides = override_settings(
         SECURE_SSL_REDIRECT=False,
         SECURE_HSTS_SECONDS=0,
@@ -38,11 +41,19 @@ def _test_settings():
         STORAGES={
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            # Document files of the tests: a folder of their own, removed afterwards.
+            "documents": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": documents_root, "base_url": None},
+            },
         },
+        # No scanner unless a test starts one (documents/testing.py): uploads wait in quarantine.
+        CLAMD_SOCKET=os.path.join(documents_root, "no-clamd.sock"),
     )
     overrides.enable()
     yield
     overrides.disable()
+    shutil.rmtree(documents_root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -63,6 +63,7 @@ from cases.models import (
 )
 from cases.templatetags.access_tags import OBJECTS, basis_label, roles_label
 from cases.validators import format_phone, format_postcode
+from documents.models import Document as CaseDocument
 from teams.models import Position
 
 FORMAT = "wijkteam-inzage/2"
@@ -604,6 +605,35 @@ SPECS: tuple[Spec, ...] = (
         record_title=lambda n, ctx: _moment(n.written_at),
     ),
     Spec(
+        model=CaseDocument,
+        key="documents",
+        title=CaseDocument._meta.verbose_name_plural,
+        intro=gettext_lazy(
+            "Letters, forms, decisions and photos the team keeps about you or your household. "
+            "The files themselves can be included in the export."
+        ),
+        fields=_names(
+            "title kind date persons file_name content_type size added_by added_at confidentiality "
+            "contact consent plan referral replaces scan_status scanned_at file_deleted_on"
+        ),
+        excluded={
+            **HOUSEHOLD_RECORD,
+            "storage_key": "technical: where the file is stored (a random key)",
+        },
+        # What the exporting user may open (a document for the lead worker and coordinator only:
+        # they make the export).
+        rows=lambda ctx: (
+            CaseDocument.objects.filter(household=ctx.household)
+            .readable_by(ctx.user, ctx.household)
+            .select_related("added_by", "contact", "consent__recipient", "plan", "referral", "replaces")
+            .prefetch_related("persons")
+            .order_by("date", "added_at")
+        ),
+        # About the person when it names them, or names nobody (about the whole household).
+        about=lambda d, ctx: not d.persons.all() or any(p.pk == ctx.person.pk for p in d.persons.all()),
+        record_title=lambda d, ctx: f"{d.title} · {_date(d.date)}",
+    ),
+    Spec(
         model=CaseReview,
         key="case_reviews",
         title=CaseReview._meta.verbose_name_plural,
@@ -698,14 +728,14 @@ SPECS: tuple[Spec, ...] = (
         title=Share._meta.verbose_name_plural,
         intro=gettext_lazy("Data about you the team shared with an organisation, and on which ground."),
         fields=_names(
-            "shared_at recipient purpose persons categories content ground ground_reference "
+            "shared_at recipient purpose persons categories documents content ground ground_reference "
             "override_reason shared_by referral"
         ),
         excluded=HOUSEHOLD_RECORD,
         rows=lambda ctx: (
             Share.objects.filter(household=ctx.household)
             .select_related("recipient", "referral", "shared_by")
-            .prefetch_related("persons")
+            .prefetch_related("persons", "documents")
             .order_by("shared_at", "id")
         ),
         about=lambda s, ctx: any(p.pk == ctx.person.pk for p in s.persons.all()),

@@ -51,6 +51,8 @@ from cases.models import (
     Submission,
     Task,
 )
+from documents import services as document_services
+from documents.models import Document
 
 
 def quarter_start(day: datetime.date | None) -> datetime.date | None:
@@ -117,6 +119,8 @@ TEXT = {
     Share: ("household", {"content": "", "override_reason": ""}),
     AccessRequest: ("person__household", {"note": ""}),
     Note: ("household", {"text": ""}),
+    # The document's file is deleted from the storage (documents.services.delete_files).
+    Document: ("household", {"title": "–", "file_name": "–"}),
 }
 
 
@@ -231,5 +235,10 @@ def apply(*, today: datetime.date | None = None) -> dict:
         quarter = {"subject_birth_date": quarter_start(referral.subject_birth_date)}
         Referral._base_manager.filter(pk=referral.pk).update(**quarter)
         Referral.history.filter(id=referral.pk).update(**quarter)
-    RetentionRun(ran_on=today, counts=counts).save()
+    files = document_services.files_due(ids)
+    counts["document_files"] = len(files)
+    run = RetentionRun(ran_on=today, counts=counts)
+    run.save()
+    # The files go from the storage, each in the deletion register of this run.
+    document_services.delete_files(files, run=run)
     return counts

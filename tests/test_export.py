@@ -33,6 +33,7 @@ from cases.tests.factories import (
     TaskFactory,
     assessment_with_scores,
 )
+from documents.testing import stored_document
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "een-lang-wachtwoord-voor-tests"
@@ -167,6 +168,7 @@ def family(world):
     contact = ContactFactory(household=household, recorded_by=world.worker_a, note="Koffie gedronken")
     contact.persons.set([aisha, bram])
     contact.workers.set([world.worker_a])
+    stored_document(household, world.worker_a, title="Getekend toestemmingsformulier", kind="consent_form")
     appointment = Appointment.objects.create(
         household=household,
         kind="visit",
@@ -376,6 +378,7 @@ def test_the_json_has_no_internal_ids(client, world, family):
         "plan",  # its version number
         "score",
         "area_codes_year",
+        "size",  # of a document's file, in bytes
     }
     json.dumps(data, ensure_ascii=False)  # plain JSON
 

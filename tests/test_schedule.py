@@ -34,7 +34,7 @@ def test_a_due_job_is_queued_once_when_the_clock_runs_twice():
     now = at(2026, 3, 2, 7, 0, 30)
     first = schedule.run_due(now)
     # A new installation checks at once; the digest waits for 07:00 …
-    assert set(first) == {"deadline_checks", "evaluation_checks", "mandate_reviews"}
+    assert set(first) == {"deadline_checks", "evaluation_checks", "mandate_reviews", "scan_quarantine"}
     assert schedule.run_due(now) == []
     assert queued("deadline_checks") == 1
     digest = ScheduledRun.objects.get(name="daily_digest")
@@ -82,9 +82,11 @@ def test_two_clocks_at_the_same_moment_queue_a_job_once():
     for thread in threads:
         thread.join(timeout=30)
     names = sorted(name for names in results for name in names)
-    # Due at 07:00:30: the hourly check, the two 06:30 checks and the digest; each queued once.
-    assert names == ["daily_digest", "deadline_checks", "evaluation_checks", "mandate_reviews"]
-    assert DBTaskResult.objects.count() == 4
+    # Due at 07:00:30: the hourly check, the two 06:30 checks, the digest and the quarantine's
+    # scan (every 15 minutes); each queued once.
+    names_due = ["daily_digest", "deadline_checks", "evaluation_checks", "mandate_reviews", "scan_quarantine"]
+    assert names == names_due
+    assert DBTaskResult.objects.count() == 5
 
 
 @pytest.mark.django_db(transaction=True)

@@ -72,6 +72,8 @@ JOBS: dict[str, Job] = {
     "mandate_reviews": Job("mandates.notifications.remind_reviews", Daily(datetime.time(6, 30), True)),
     "daily_digest": Job("teams.notifications.send_daily_digests", Daily(datetime.time(7, 0))),
     "prune_notifications": Job("teams.notifications.prune", Daily(datetime.time(3, 0))),
+    # Documents stored in quarantine while clamd was unreachable.
+    "scan_quarantine": Job("documents.tasks.scan_pending", Every(minutes=15)),
 }
 
 

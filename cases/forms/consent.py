@@ -125,9 +125,21 @@ class ShareForm(forms.Form):
         help_text=_("Only when consent or basis is missing; kept and shown with the share."),
     )
 
-    def __init__(self, *args, coverage, may_override, **kwargs):
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Documents"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Shared as the data “Documents”: the gate checks it for every person chosen."),
+    )
+
+    def __init__(self, *args, coverage, may_override, documents=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.coverage = coverage
+        if documents is None:
+            del self.fields["documents"]
+        else:
+            self.fields["documents"].queryset = documents
         self.may_override = may_override and coverage.may_override
         covers = [c for c in coverage.covers if self.may_override or c.categories]
         self.fields["persons"].queryset = Person.objects.filter(pk__in=[c.person.pk for c in covers])
@@ -152,6 +164,10 @@ class ShareForm(forms.Form):
     def clean(self):
         data = super().clean()
         persons, categories = data.get("persons"), data.get("categories")
+        if data.get("documents") and DataCategory.DOCUMENTS not in (categories or ()):
+            self.add_error(
+                "documents", _("A document is shared as the data “Documents”: tick it under “Which data”.")
+            )
         if not persons or not categories:
             return data
         gaps = self.coverage.uncovered(persons, categories)

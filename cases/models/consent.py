@@ -60,6 +60,8 @@ class DataCategory(models.TextChoices):
     HEALTH = "health", _("Health and mental health")
     YOUTH_CARE = "youth_care", _("Youth care")
     DEBT = "debt", _("Money and debts")
+    # Letters, forms, decisions, photos of the case file (documents/): shared only as this category.
+    DOCUMENTS = "documents", _("Documents")
 
 
 class ConsentDecision(models.Model):
@@ -178,6 +180,10 @@ class Share(models.Model):
     purpose = models.CharField(_("purpose"), max_length=15, choices=SHARE_PURPOSES)
     # What the share is about and contains: the gate checked each person for each category.
     persons = models.ManyToManyField("cases.Person", verbose_name=_("about"), related_name="shares")
+    # The documents the share contains (category "documents", checked by the gate for every person).
+    documents = models.ManyToManyField(
+        "documents.Document", verbose_name=_("documents"), blank=True, related_name="shares"
+    )
     categories = models.JSONField(_("data"), default=list)
     content = models.TextField(_("what is shared"), max_length=3000)
     ground = models.CharField(_("ground"), max_length=10, choices=Ground.choices)

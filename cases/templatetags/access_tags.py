@@ -21,6 +21,7 @@ OBJECTS = {
     "household_search": _("search in households"),
     "caseload": _("caseload"),
     "follow_up_list": _("out-of-contact list"),
+    "document": _("document"),
 }
 
 

@@ -25,6 +25,7 @@ from cases.gateway import changes, reads
 from cases.models import AccessEvent, Purpose
 from cases.models.consent import SHARE_PURPOSES
 from cases.views.common import EMERGENCY_MINUTES, EMERGENCY_SESSION_KEY
+from documents.models import Document
 from mandates.models import Mandate
 from teams import policy
 
@@ -112,7 +113,19 @@ def share_new(request, pk):
     recipient, purpose = target.cleaned_data["recipient"], target.cleaned_data["purpose"]
     coverage = services.coverage(household=household, recipient=recipient, purpose=purpose, members=members)
     may_override = policy.can(request.user, "consent.override", household)
-    form = ShareForm(request.POST or None, coverage=coverage, may_override=may_override)
+    # The documents the user may open, scanned clean: offered when there are any (documents/).
+    shareable = (
+        Document.objects.filter(household=household, scan_status=Document.ScanStatus.CLEAN)
+        .readable_by(request.user, household)
+        .listed()
+        .filter(file_deleted_on__isnull=True)
+    )
+    form = ShareForm(
+        request.POST or None,
+        coverage=coverage,
+        may_override=may_override,
+        documents=shareable if shareable.exists() else None,
+    )
     once.carry(request, form)
     if request.method == "POST" and not coverage.refused and form.is_valid():
         try:
@@ -128,6 +141,7 @@ def share_new(request, pk):
                     by=request.user,
                     referral=referral,
                     override_reason=form.cleaned_data.get("override_reason", ""),
+                    documents=list(form.cleaned_data.get("documents") or ()),
                 ),
                 lambda _share: (referral or household).get_absolute_url(),
             )
@@ -211,6 +225,11 @@ def _export(request, household, person):
         filename = f"inzage-{timezone.localdate(document.generated_at):%Y-%m-%d}.json"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+    if request.GET.get("format") == "zip":
+        # The JSON with the person's document files (documents/export.py).
+        from documents.export import zip_response
+
+        return zip_response(document.as_json(), person, request.user, document.generated_at)
     context = {"person": person, "household": household, "document": document}
     return render(request, "cases/person_export.html", context)
 

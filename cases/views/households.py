@@ -16,6 +16,7 @@ from cases.gateway import changes, reads
 from cases.models import AccessEvent, Action, Household, Person, Plan, Purpose, Referral, Task
 from cases.views.common import PAGE_SIZE, active_warnings, contacts_context, query_without_page, with_offers
 from cases.views.notes import notes_context
+from documents.views import documents_context
 from teams import policy
 from teams.models import Team
 
@@ -166,6 +167,7 @@ def _desk(request, household: Household, members: list[Person]) -> dict:
         .select_related("person"),
         "warnings": active_warnings(household),
         **notes_context(request, household),
+        **documents_context(request, household),
         **contacts_context(request, household),
     }
 
