@@ -17,12 +17,16 @@ NO_POSITION = "no_position"
 
 def _request_fields(request) -> dict:
     """Where the request came from: the client's address (behind the proxy too, as the login
-    rate limits see it), the request id of the logs, and a hash of the session key."""
+    rate limits see it), the request id of the logs, a hash of the session key, and for the API
+    the client and the acting person."""
     session_key = getattr(getattr(request, "session", None), "session_key", None) or ""
     return {
         "origin": origin_of(request) or None,
         "request_id": getattr(request, "request_id", ""),
         "session_hash": hashlib.sha256(session_key.encode()).hexdigest() if session_key else "",
+        # A call of a partner's system (api/): its client, and the person at the partner who acts.
+        "api_client": getattr(request, "api_client_id", ""),
+        "acting_person": getattr(request, "acting_person", ""),
     }
 
 

@@ -103,6 +103,7 @@ def _access(request) -> Access:
 
 def _refuse(request, *, pk, object_type: str):
     access_log.log_refused(request, pk=pk, object_type=object_type)
+    _access(request).written = True  # the refusal is this response's row
     raise Http404
 
 
@@ -119,6 +120,7 @@ def _check(request, access: Access, perm: str | None, obj, household: Household 
                 obj=obj,
                 result=AccessEvent.Result.DENIED,
             )
+            access.written = True
             raise
 
 
@@ -159,6 +161,17 @@ def _child(request, scoped, pk, object_type: str, perm: str | None):
         _refuse(request, pk=pk, object_type=object_type)
     _check(request, access, perm, found, found.household)
     access.household = found.household
+    access.obj = found
+    return found
+
+
+def sent_referral(request, pk) -> Referral:
+    """One of the signals the partner's organisation sent (404, logged, otherwise). What the
+    partner reads of it is the signal itself, not its household: the row names no household."""
+    access = _access(request)
+    found = referrals(request).select_related("team", "merged_into__merged_into").filter(pk=pk).first()
+    if found is None:
+        _refuse(request, pk=pk, object_type="referral")
     access.obj = found
     return found
 

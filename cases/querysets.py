@@ -205,6 +205,25 @@ class ReferralQuerySet(AuditedQuerySet):
             return self.none()
         return self.filter(sender_organisation_id=user.organisation_id)
 
+    def with_partner_status(self, partner_status: str) -> "ReferralQuerySet":
+        """The signals whose `partner_status` is this one, in the query: a merged signal counts
+        with the status of the one it joined (followed as far as the property follows it)."""
+        from cases import workflow
+        from cases.models.referral import MERGE_HOPS
+
+        statuses = [status for status, shown in workflow.PARTNER_STATUS.items() if shown == partner_status]
+        earlier_merged = Q()  # every signal before this hop of the chain was merged
+        match = None
+        hop = ""
+        for _hop in range(MERGE_HOPS):
+            here = earlier_merged & Q(**{f"{hop}status__in": statuses})
+            match = here if match is None else match | here
+            earlier_merged &= Q(**{f"{hop}status": workflow.Status.MERGED})
+            hop += "merged_into__"
+        if partner_status == workflow.PartnerStatus.RECEIVED:  # a chain longer than that
+            match |= earlier_merged
+        return self.filter(match)
+
     def counts_per_status(self, today) -> dict[str, int]:
         """How many signals per status, and "overdue": undecided past the first-contact deadline."""
         from django.db.models import Count

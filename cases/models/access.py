@@ -29,10 +29,12 @@ class AccessEvent(models.Model):
         PRINT = "print", _("Print")
         EXPORT = "export", _("Export")
         EMERGENCY = "emergency", _("Emergency access")
+        CREATE = "create", _("Create")
 
     class Result(models.TextChoices):
         ALLOWED = "allowed", _("Shown")
         DENIED = "denied", _("Refused")
+        ERROR = "error", _("Error")
 
     at = models.DateTimeField(_("time"), default=timezone.now)
     user = models.ForeignKey(
@@ -67,6 +69,10 @@ class AccessEvent(models.Model):
     # one session's reads from another's without keeping the session key itself (LG-1).
     request_id = models.CharField(_("request id"), max_length=32, blank=True, db_default="")
     session_hash = models.CharField(_("session"), max_length=64, blank=True, db_default="")
+    # A call of a partner's system (api/): the OAuth client id, and the person at the partner
+    # who acts (the X-Acting-Person header); `user` is the client's own account.
+    api_client = models.CharField(_("API client"), max_length=100, blank=True, db_default="")
+    acting_person = models.CharField(_("acting person"), max_length=200, blank=True, db_default="")
 
     objects = AccessEventQuerySet.as_manager()
 

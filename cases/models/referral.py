@@ -23,6 +23,10 @@ from wijkteam.history import AuditedQuerySet
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out on the phone
 
 
+# How far a merged signal is followed to the one it joined (partner_status, with_partner_status).
+MERGE_HOPS = 5
+
+
 def new_reference() -> str:
     code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
     return f"WT-{code[:4]}-{code[4:]}"
@@ -287,7 +291,7 @@ class Referral(models.Model):
     def partner_status(self) -> str:
         """What the sender may know (DOMAIN.md): *that* it was picked up, never why."""
         referral = self
-        for _hop in range(5):  # a merged signal shows the status of the one it joined
+        for _hop in range(MERGE_HOPS):  # a merged signal shows the status of the one it joined
             status = workflow.PARTNER_STATUS[referral.status]
             if status is not None:
                 return status

@@ -275,9 +275,11 @@ def share(
     by: User,
     referral: Referral | None = None,
     override_reason: str = "",
+    documents=(),
 ) -> Share:
     household = Household.objects.select_for_update().get(pk=household.pk)
     check_may_edit(by, household)
+    _check_documents(documents, household=household, categories=categories, by=by)
     if referral is not None and referral.household_id != household.pk:
         raise PermissionDenied
     if any(person.household_id != household.pk for person in persons):
@@ -325,7 +327,35 @@ def share(
     record.full_clean()
     record.save()
     record.persons.set(persons)
+    if documents:
+        record.documents.set(documents)
     return record
+
+
+def _check_documents(documents, *, household: Household, categories, by: User) -> None:
+    """A document leaves the team only as the category "documents" (so the gate checked that
+    category for every person the share is about), and only one the user may open, scanned clean."""
+    if not documents:
+        return
+    if DataCategory.DOCUMENTS not in categories:
+        raise ValidationError(
+            {"documents": _("A document is shared as the data “Documents”: tick it under “Which data”.")}
+        )
+    restricted = policy.can(by, "document.read_restricted", household)
+    for document in documents:
+        if document.household_id != household.pk:
+            raise PermissionDenied
+        if document.confidentiality != document.Confidentiality.TEAM and not restricted:
+            raise PermissionDenied
+        if not document.downloadable:
+            raise ValidationError({"documents": _("Only a document found free of viruses can be shared.")})
+
+
+def partner_feedback(referral: Referral, organisation_id: int | None):
+    """The feedback a sending organisation reads on its signal (its status page, and the API):
+    only what passed the gate (consent or the mandate's basis, in the mandate's grade) and was
+    shared with that organisation, oldest first."""
+    return referral.shares.filter(recipient_id=organisation_id).order_by("shared_at")
 
 
 def team_has_basis(household: Household | None) -> bool:

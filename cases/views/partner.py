@@ -13,6 +13,7 @@ from cases import gateway, services
 from cases.forms import PartnerReferralForm
 from cases.gateway import changes, reads
 from cases.models import AccessEvent
+from cases.services.sharing import partner_feedback
 from cases.views.common import PAGE_SIZE
 
 # A partner reads only what their organisation sent: logged like any read of a signal.
@@ -57,6 +58,5 @@ def partner_referral_status(request, reference):
     """The acknowledgement of receipt, and later the status, of one of the organisation's signals."""
     referral = get_object_or_404(_own_signals(request), reference=reference)
     gateway.record(request, obj=referral)
-    # Only what passed the sharing gate (consent or the mandate's basis) and was meant for them.
-    feedback = referral.shares.filter(recipient_id=request.user.organisation_id).order_by("shared_at")
+    feedback = partner_feedback(referral, request.user.organisation_id)
     return render(request, "cases/partner_referral_status.html", {"referral": referral, "feedback": feedback})
