@@ -1,7 +1,7 @@
 from django.urls import path
 
 from cases import views
-from cases.views import agenda, notes
+from cases.views import agenda, handover, notes
 
 app_name = "cases"
 
@@ -68,6 +68,8 @@ urlpatterns = [
     ),
     path("referrals/<uuid:pk>/emergency/", views.referral_emergency, name="referral_emergency"),
     path("caseload/", views.caseload, name="caseload"),
+    path("teams/<int:team_pk>/handover/", handover.handover, name="handover"),
+    path("teams/<int:team_pk>/handover/cover/", handover.cover_add, name="cover_add"),
     # The agenda: today, the week, appointments, the next attempt, the calendar feed.
     path("agenda/", agenda.agenda_today, name="agenda_today"),
     path("agenda/week/", agenda.agenda_week, name="agenda_week"),

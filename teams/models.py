@@ -324,6 +324,57 @@ class Position(models.Model):
         return f"{self.user} – {self.team} ({self.get_access_role_display()})"
 
 
+class CoverQuerySet(AuditedQuerySet):
+    def active(self, on: datetime.date | None = None):
+        """Covers in force on a date (today by default): from the first day to the last, both in."""
+        on = on or timezone.localdate()
+        return self.filter(starts_on__lte=on, ends_on__gte=on)
+
+
+class Cover(models.Model):
+    """A colleague who stands in for an absent worker for a period (leave, illness): during it the
+    cover sees the absent worker's caseload and acts on their households as their lead worker
+    does (teams/policy.py `covering`). It ends by itself after its last day."""
+
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="covers")
+    absent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("absent worker"), on_delete=models.PROTECT, related_name="+"
+    )
+    cover = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("covered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until and including"))
+    reason = models.CharField(_("why"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("arranged by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("arranged at"), default=timezone.now)
+
+    objects = CoverQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cover")
+        verbose_name_plural = _("covers")
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="cover_ends_after_it_starts",
+                violation_error_message=_("A cover cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(absent=models.F("cover")),
+                name="cover_by_someone_else",
+                violation_error_message=_("Someone cannot cover for themselves."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cover} → {self.absent} ({self.starts_on:%d-%m-%Y} – {self.ends_on:%d-%m-%Y})"
+
+
 class SecurityEvent(models.Model):
     """A login lock (issue 15): which rule refused, for which username tried, from which address,
     when and until when. Never the password.

@@ -7,6 +7,19 @@ instance and leaves a history row with who, when and why.
 """
 
 from django.db import models
+from django.utils.text import Truncator
+
+# django-simple-history keeps a change's reason in 100 characters.
+REASON_LENGTH = 100
+
+
+def fit_reason(sender, history_instance, **kwargs) -> None:
+    """pre_create_historical_record: a reason longer than its column (a handover's or a decision's
+    written reason) is cut with an ellipsis instead of failing the whole change; the full text
+    stays where the service keeps it (the decision, the note)."""
+    reason = history_instance.history_change_reason
+    if reason and len(reason) > REASON_LENGTH:
+        history_instance.history_change_reason = Truncator(reason).chars(REASON_LENGTH)
 
 
 class HistoryBypassError(Exception):

@@ -56,7 +56,7 @@ def needs_two_workers(household: Household, kind: str) -> bool:
     return SafetyWarning.objects.filter(household=household).active().exists()
 
 
-def _check_people(household: Household, kind: str, workers, persons) -> None:
+def _check_people(household: Household, kind: str, workers, persons, on=None) -> None:
     """The workers hold a position in the household's team that may lead it; one or two of them
     (two under a safety warning); the persons are members of the household."""
     workers = list(workers)
@@ -67,6 +67,17 @@ def _check_people(household: Household, kind: str, workers, persons) -> None:
     allowed = set(lead_worker_choices([household.team_id]).values_list("pk", flat=True))
     if any(worker.pk not in allowed for worker in workers):
         raise PermissionDenied(_("Only workers of the team can go to an appointment."))
+    if on is not None:
+        # Nobody goes on a day after their position ends (leave, a last working day).
+        present = set(lead_worker_choices([household.team_id], on=on).values_list("pk", flat=True))
+        gone = [worker for worker in workers if worker.pk not in present]
+        if gone:
+            raise ValidationError(
+                {
+                    "workers": _("%(names)s no longer work in the team on %(date)s. Choose someone else.")
+                    % {"names": ", ".join(str(worker) for worker in gone), "date": on.strftime("%d-%m-%Y")}
+                }
+            )
     if any(person.household_id != household.pk for person in persons):
         raise PermissionDenied
     if len(workers) < MAX_WORKERS and needs_two_workers(household, kind):
@@ -92,7 +103,7 @@ def appointment_create(
     workers, persons = list(workers) or [by], list(persons)
     if appointment.date and appointment.date < timezone.localdate():
         raise ValidationError({"date": _("Choose a date from today on.")})
-    _check_people(household, appointment.kind, workers, persons)
+    _check_people(household, appointment.kind, workers, persons, on=appointment.date)
     appointment.household = household
     appointment.status = Appointment.Status.PLANNED
     appointment.created_by = by
@@ -110,7 +121,7 @@ def appointment_update(
     if stored.status != Appointment.Status.PLANNED:
         raise ValidationError(_("This appointment is no longer planned; it cannot be changed."))
     workers, persons = list(workers), list(persons)
-    _check_people(household, appointment.kind, workers, persons)
+    _check_people(household, appointment.kind, workers, persons, on=appointment.date)
     appointment.status = stored.status
     _audit(appointment, by, reason or _("Appointment changed"))
     return _save(appointment, workers, persons)

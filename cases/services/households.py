@@ -14,9 +14,10 @@ def check_may_edit(user, household: Household) -> None:
     policy.require(user, "household.edit", household)
 
 
-def lead_worker_choices(team_ids):
-    """Users who may lead a household of these teams ("household.lead" there today)."""
-    return policy.users_with("household.lead", team_ids).order_by("first_name", "last_name")
+def lead_worker_choices(team_ids, on=None):
+    """Users who may lead a household of these teams ("household.lead" there today, or on `on`):
+    never someone whose position has ended, or ends before that day (issue 23)."""
+    return policy.users_with("household.lead", team_ids, on=on).order_by("first_name", "last_name")
 
 
 def _check_lead_worker(household: Household) -> None:

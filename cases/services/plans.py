@@ -201,6 +201,21 @@ def _check_action_people(action: Action, household: Household) -> None:
         raise PermissionDenied
     if action.worker_id and not lead_worker_choices([household.team_id]).filter(pk=action.worker_id).exists():
         raise PermissionDenied
+    if (
+        action.worker_id
+        and action.due_date
+        and action.status == Action.Status.OPEN
+        and not lead_worker_choices([household.team_id], on=action.due_date)
+        .filter(pk=action.worker_id)
+        .exists()
+    ):
+        # Not someone who will have left the team before the action is due (issue 23).
+        raise ValidationError(
+            {
+                "worker": _("%(name)s no longer works in the team on %(date)s. Choose someone else.")
+                % {"name": action.worker, "date": action.due_date.strftime("%d-%m-%Y")}
+            }
+        )
     if action.goal_id and action.goal.plan_id != action.plan_id:
         raise PermissionDenied
 

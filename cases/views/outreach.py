@@ -149,20 +149,25 @@ def warning_end(request, pk, warning_pk):
 
 
 def _worker_choice(request) -> tuple[User, list[int], dict]:
-    """Whose caseload: one's own, or for a coordinator any worker of their teams."""
+    """Whose caseload: one's own, a coordinator's any worker of their teams, and a cover's the
+    worker they cover for today (teams.models.Cover)."""
     coordinating = policy.teams_for(request.user, "caseload.others")
     worker = request.user
     sizes = {}
+    wanted = request.GET.get("worker")
+    wanted = int(wanted) if wanted and wanted.isascii() and wanted.isdigit() else None
+    covering = policy.covering(request.user)
+    if covering:
+        sizes["covering"] = list(User.objects.filter(pk__in=covering).order_by("first_name", "last_name"))
+        if wanted in covering and not coordinating:
+            worker = get_object_or_404(User, pk=wanted)
     if coordinating:
-        wanted = request.GET.get("worker")
         team_workers = services.lead_worker_choices(coordinating)
-        if wanted and wanted.isascii() and wanted.isdigit():
-            worker = get_object_or_404(team_workers, pk=int(wanted))
-        sizes = {
-            "workers": team_workers.annotate(
-                open_households=figures.open_caseload_count(),
-            ).order_by("first_name", "last_name")
-        }
+        if wanted is not None:
+            worker = get_object_or_404(team_workers, pk=wanted)
+        sizes["workers"] = team_workers.annotate(
+            open_households=figures.open_caseload_count(),
+        ).order_by("first_name", "last_name")
     return worker, coordinating, sizes
 
 

@@ -27,6 +27,7 @@ from cases.forms import (
 )
 from cases.gateway import changes, reads
 from cases.models import AccessEvent, AccessRequest, Household, Referral, Task
+from cases.services import handover
 from cases.services.referrals import other_signallers
 from cases.views.common import PAGE_SIZE, emergency_granted, query_without_page
 from mandates.models import Mandate
@@ -71,6 +72,8 @@ def referral_queue(request):
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "cases/referral_queue.html#results", context)
+    # From the day a position ends: what its holder still holds, for whoever hands it over.
+    context["orphans"] = handover.orphans(policy.teams_for(request.user, "household.handover"))
     return render(request, "cases/referral_queue.html", context)
 
 
