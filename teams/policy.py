@@ -36,7 +36,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "household.reopen": frozenset({WORKER, COORDINATOR}),
     "household.lead": frozenset({WORKER, COORDINATOR}),  # may be a household's lead worker
     "person.export": frozenset({WORKER, COORDINATOR}),  # the resident's right of access (art. 15)
+    # Documents for "lead worker and coordinator only" (and the lead worker: OBJECT_RULES).
+    "document.read_restricted": frozenset({COORDINATOR}),
     "caseload.others": frozenset({COORDINATOR}),  # any worker's caseload, the team's follow-up list
+    "household.handover": frozenset({COORDINATOR}),  # move all a worker holds to colleagues
     "plan.approve": frozenset({COORDINATOR}),
     "consent.override": frozenset({COORDINATOR}),
     "access_log.read": frozenset({COORDINATOR, MANAGER}),
@@ -70,9 +73,32 @@ def _assigned_worker(user, obj) -> bool:
     return getattr(obj, "assigned_to_id", None) == user.pk
 
 
+def covering(user) -> set[int]:
+    """The workers `user` covers for today (teams.models.Cover): they act on those workers'
+    households as their lead worker does. One query, once per request (cached on the user)."""
+    cached = getattr(user, "_wijkteam_covering", None)
+    if cached is None:
+        from teams.models import Cover
+
+        cached = set(Cover.objects.active().filter(cover=user).values_list("absent_id", flat=True))
+        user._wijkteam_covering = cached
+    return cached
+
+
+def leads(user, household) -> bool:
+    """The household's lead worker, or their cover today."""
+    lead = household.lead_worker_id
+    return lead is not None and (lead == user.pk or lead in covering(user))
+
+
 def _lead_worker(user, obj) -> bool:
     household = getattr(obj, "household", None) if getattr(obj, "household_id", None) else None
-    return household is not None and household.lead_worker_id == user.pk
+    return household is not None and leads(user, household)
+
+
+def _leads_household(user, obj) -> bool:
+    household = _household_of(obj)
+    return household is not None and leads(user, household)
 
 
 # Held through the object, by a team member of the object's team, whatever their role there.
@@ -80,6 +106,7 @@ OBJECT_RULES: dict[str, tuple[Callable, ...]] = {
     "referral.close": (_assigned_worker,),
     "referral.interests": (_assigned_worker, _lead_worker),
     "referral.prior_information": (_assigned_worker, _lead_worker),
+    "document.read_restricted": (_leads_household,),
 }
 
 MESSAGES = {
@@ -112,11 +139,12 @@ def holders(perm: str) -> frozenset[str]:
         raise KeyError(f"No permission {perm!r} in teams/policy.py") from None
 
 
-def users_with(perm: str, team_ids):
-    """Active users who hold `perm` in one of these teams today (who may lead, be assigned...)."""
+def users_with(perm: str, team_ids, on=None):
+    """Active users who hold `perm` in one of these teams today, or on the date `on` (who may lead,
+    be assigned, go to an appointment on that day...)."""
     from teams.models import User
 
-    holding = Position.objects.active().filter(team_id__in=team_ids, access_role__in=holders(perm))
+    holding = Position.objects.active(on).filter(team_id__in=team_ids, access_role__in=holders(perm))
     return User.objects.filter(is_active=True, pk__in=holding.values("user_id"))
 
 

@@ -28,12 +28,13 @@ from cases.tests.factories import (
     SafetyWarningFactory,
     TaskFactory,
 )
+from documents.testing import stored_document
 from teams.models import Organisation, User
 from tests.test_urls import walk
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # The project's own apps: their views must declare; allauth's, the admin's and Django's do not.
-OWN_MODULES = ("cases.", "teams.", "mandates.", "wijkteam.")
+OWN_MODULES = ("cases.", "teams.", "mandates.", "documents.", "api.", "wijkteam.")
 
 
 def _views(patterns):
@@ -97,7 +98,13 @@ def test_no_view_module_fetches_households_signals_or_people_itself():
     correlated subquery of an already scoped query excepted): a view that forgot its scope
     cannot be written without this test seeing it."""
     offenders = []
-    for module in [*ROOT.glob("cases/views/*.py"), ROOT / "teams/views.py", ROOT / "mandates/views.py"]:
+    views = [
+        ROOT / "teams/views.py",
+        ROOT / "mandates/views.py",
+        ROOT / "documents/views.py",
+        ROOT / "api/views.py",
+    ]
+    for module in [*ROOT.glob("cases/views/*.py"), *views]:
         for line, name in _unscoped_roots(ast.parse(module.read_text()), ROOTS):
             offenders.append(f"{module.relative_to(ROOT)}:{line} {name}.objects")
     assert offenders == []
@@ -167,6 +174,8 @@ class DemoObjects:
         )
         self.task = household.tasks.first() or TaskFactory(household=household)
         self.referral = Referral.objects.filter(team=household.team, assigned_to=self.worker).first()
+        readable = household.documents.filter(scan_status="clean", confidentiality="team")
+        self.document = readable.first() or stored_document(household, self.worker)
         self.appointment = household.appointments.first() or Appointment.objects.create(
             household=household,
             date=timezone.localdate(),
@@ -194,6 +203,8 @@ class DemoObjects:
             "request_pk": self.access_request.pk,
             "user_pk": self.worker.pk,
             "appointment_pk": self.appointment.pk,
+            "document_pk": self.document.pk,
+            "team_pk": self.household.team_id,
         }
         return {key: value for key, value in values.items() if f":{key}>" in route}
 
@@ -222,8 +233,10 @@ PARTNER_PAGES = {
     "cases:partner_referral_status",
 }
 # Found by a secret token, not by the session: its log row names the token's owner, whoever asks
-# (cases/tests/test_agenda.py test_the_feed_holds_no_personal_data counts its one row).
-TOKEN_PAGES = {"cases:calendar_feed"}
+# (cases/tests/test_agenda.py test_the_feed_holds_no_personal_data counts its one row). The API
+# for partner systems takes an OAuth token, no session: api/tests/test_signals.py
+# test_every_authenticated_call_leaves_one_access_log_row counts its rows.
+TOKEN_PAGES = {"cases:calendar_feed", "api:signals", "api:signal"}
 
 
 def test_the_walk_finds_the_reading_pages():

@@ -40,11 +40,14 @@ NOT_A_PAGE = {
     "mandates:partners_csv": "a CSV download",
     "cases:referral_household_search": "an htmx fragment of the signal's page (checked there)",
     "cases:calendar_feed": "an iCalendar file for calendar apps",
+    "documents:document_download": "a document's file, as an attachment",
 }
 
 # allauth's pages: (URL name, who opens it). Anonymous pages are checked logged out.
 ACCOUNT_PAGES = [
     ("account_login", "anonymous"),
+    ("offline", "anonymous"),
+    ("session_restored", "worker"),
     ("account_reset_password", "anonymous"),
     ("account_reset_password_done", "anonymous"),
     ("account_reset_password_from_key_done", "anonymous"),
@@ -62,6 +65,8 @@ ACCOUNT_PAGES = [
 # Project URLs outside the apps that are not checked, and why.
 EXCUSED = {
     "healthz": "plain text for the load balancer",
+    "session_state": "JSON for the page's script (wijkteam/offline.py)",
+    "service_worker": "the service worker's script",
     "set_language": "POST only (the footer's language switch)",
     "home": "redirects every role to its start page (checked as the start page); the admin's is checked",
     "account_reset_password_from_key": "needs a reset key from an e-mail; its form is allauth's "

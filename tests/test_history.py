@@ -4,6 +4,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
+from api.services import client_create
 from cases.models import AccessRequest, Appointment, Person
 from cases.tests.factories import (
     ActionFactory,
@@ -20,6 +21,7 @@ from cases.tests.factories import (
     TaskFactory,
     assessment_with_scores,
 )
+from documents.testing import stored_document
 from mandates.tests.factories import MandateFactory, MandateReviewFactory
 from wijkteam.db import trigger_name
 from wijkteam.history import HistoryBypassError, audited_models, history_tables
@@ -131,6 +133,8 @@ def test_history_rows_cannot_be_changed_or_deleted(postgres_only, model, world):
         person=household.members.get(), due_on=household.created_at.date(), recorded_by=world.worker_a
     )
     world.team_a.participating_organisations.set([world.partner.organisation])
+    stored_document(household, world.worker_a)
+    client_create(name="Leerlingvolgsysteem", organisation=world.partner.organisation, by=None)
     table = connection.ops.quote_name(model.history.model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608

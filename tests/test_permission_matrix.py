@@ -28,6 +28,7 @@ from functools import cached_property
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
 from django.utils import timezone
 
@@ -68,12 +69,13 @@ from cases.tests.factories import (
     TaskFactory,
 )
 from cases.views.referrals import DECISIONS, referral_decide
+from documents.testing import stored_document
 from mandates.forms import MandateForm
 from mandates.models import Mandate
 from mandates.tests.factories import MandateFactory
 from teams import policy
 from teams.forms import PositionForm, TeamProfileForm
-from teams.models import Notification, Position, User
+from teams.models import Cover, Notification, Position, User
 from teams.roles import roles_of
 from teams.tests.factories import OrganisationFactory, UserFactory
 from tests.test_urls import URLS, _example_path
@@ -96,7 +98,7 @@ USERS = {
 HELD_IN_TEAM_A = {"worker": {policy.WORKER}, "coordinator": {policy.COORDINATOR}, "manager": {policy.MANAGER}}
 HELD_ANYWHERE = {**HELD_IN_TEAM_A, "other_worker": {policy.WORKER}, "partner": {policy.PARTNER}}
 
-APPS = ("cases", "teams", "mandates")
+APPS = ("cases", "teams", "mandates", "documents")
 APP_URLS = sorted((name, route) for name, route in URLS if name and name.split(":")[0] in APPS)
 
 
@@ -232,6 +234,11 @@ class Objects:
         return ContactFactory(household=self.household, kind="phone", recorded_by=self.worker)
 
     @cached_property
+    def document(self):
+        """A letter of the household, for the team, scanned clean."""
+        return stored_document(self.household, self.worker)
+
+    @cached_property
     def feed(self):
         """The worker's calendar feed: its secret token is all a calendar app has."""
         return CalendarFeed.objects.get_or_create(user=self.worker)[0]
@@ -263,6 +270,10 @@ class Objects:
             "cases:appointment_edit": {**household, "appointment_pk": self.appointment.pk},
             "cases:appointment_cancel": {**household, "appointment_pk": self.appointment.pk},
             "cases:calendar_feed": {"token": self.feed.token},
+            "cases:handover": {"team_pk": self.team.pk},
+            "cases:cover_add": {"team_pk": self.team.pk},
+            "documents:document_download": {**household, "document_pk": self.document.pk},
+            "documents:document_edit": {**household, "document_pk": self.document.pk},
             "teams:team_edit": {"pk": self.team.pk},
             "teams:positions": {"pk": self.team.pk},
             "teams:position_add": {"pk": self.team.pk},
@@ -346,7 +357,7 @@ def holds_for(role: str, perm: str, scope: str, facts: Facts) -> bool:
     """Whether the role holds `perm` for team A's object: by its role there or by a relation to
     the object (OBJECT_RULES), and not a change of a closed household (REQUIRES_OPEN_HOUSEHOLD)."""
     held = _held(role, anywhere=False)
-    user = SimpleNamespace(pk=role)
+    user = SimpleNamespace(pk=role, _wijkteam_covering=set())  # nobody covers for anyone here
     granted = bool(held & policy.PERMISSIONS[perm]) or (
         bool(held) and any(rule(user, _stand_in(scope, facts)) for rule in policy.OBJECT_RULES.get(perm, ()))
     )
@@ -489,6 +500,15 @@ def _with_approval(o) -> dict:
 
 # URL name → function(objects, world, user) → the POST of a submission that succeeds.
 PAYLOADS = {
+    # The worker's households go to a colleague, with one reason.
+    "cases:handover": lambda o, w, u: {"worker": o.worker.pk, "to": w.colleague_a.pk, "reason": "Met verlof"},
+    "cases:cover_add": lambda o, w, u: {
+        "worker": o.worker.pk,
+        "cover": w.colleague_a.pk,
+        "starts_on": timezone.localdate().strftime("%d-%m-%Y"),
+        "ends_on": (timezone.localdate() + datetime.timedelta(days=5)).strftime("%d-%m-%Y"),
+        "reason": "Met verlof",
+    },
     "cases:household_create": lambda o, w, u: {
         **_once(),
         "household-team": _team_of(u, o),
@@ -564,6 +584,21 @@ PAYLOADS = {
     "cases:next_attempt_accept": lambda o, w, u: {**_once(), "contact": str(o.failed_call.pk)},
     "cases:calendar_feed_settings": lambda o, w, u: {},
     "cases:note_add": lambda o, w, u: {**_once(), "note-text": "Buurvrouw gesproken"},
+    "documents:document_edit": lambda o, w, u: {
+        "title": _new("Brief woningcorporatie"),
+        "kind": "letter_in",
+        "date": _day(),
+        "confidentiality": "team",
+        "reason": "Titel verbeterd",
+    },
+    "documents:document_add": lambda o, w, u: {
+        **_once(),
+        "file": SimpleUploadedFile("brief.txt", b"Brief van de woningcorporatie\n"),
+        "title": "Brief woningcorporatie",
+        "kind": "letter_in",
+        "date": _day(),
+        "confidentiality": "team",
+    },
     "cases:warning_add": lambda o, w, u: {
         **_once(),
         "incident": "threat",
@@ -728,6 +763,8 @@ STATE = {
     "cases:next_attempt_accept": lambda o, w: o.household.appointments.count(),
     "cases:calendar_feed_settings": lambda o, w: sorted(CalendarFeed.objects.values_list("token", flat=True)),
     "cases:note_add": lambda o, w: o.household.notes.count(),
+    "documents:document_add": lambda o, w: o.household.documents.count(),
+    "documents:document_edit": lambda o, w: _fresh(o.document).title,
     "cases:warning_add": lambda o, w: o.household.safety_warnings.count(),
     "cases:warning_end": lambda o, w: _fresh(o.warning).active_until,
     "cases:follow_up_decide": lambda o, w: o.household.follow_up_decisions.count(),
@@ -761,6 +798,8 @@ STATE = {
     "cases:partner_referral_send": lambda o, w: Referral.objects.filter(
         sender_organisation=w.partner.organisation
     ).count(),
+    "cases:handover": lambda o, w: _fresh(o.household).lead_worker_id,
+    "cases:cover_add": lambda o, w: Cover.objects.count(),
     "teams:team_edit": lambda o, w: _fresh(o.team).support_rhythm,
     "teams:position_add": lambda o, w: o.team.positions.count(),
     "teams:position_edit": lambda o, w: _fresh(o.position).hours_per_week,

@@ -21,8 +21,16 @@ PUBLIC = {
     "account_logout": "logging out shows a confirmation",
     "set_language": "the language switch",
     "healthz": "load balancer health check, shows no data",
+    "session_state": "answers 401 without a session (JSON for the page's script), never data",
+    "offline": "what the service worker shows without a connection: no data",
+    "service_worker": "the service worker's script (static/js/sw.js)",
     "admin:login": "redirects to the account login",
+    "api:schema": "the API's OpenAPI description: no data",
+    "api:docs": "the API's documentation page: no data",
 }
+# The API for partner systems: a bearer token is its login, so without one the answer is 401
+# (problem details), never a redirect to a login page a program cannot use.
+TOKEN_ONLY = {"api:signals", "api:signal"}
 
 
 def walk(patterns, prefix="", namespace=None):
@@ -60,6 +68,10 @@ def test_anonymous_visitor_gets_no_page(client, name, route):
     response = client.get(_example_path(route))
     if name in PUBLIC:
         assert response.status_code < 500
+        return
+    if name in TOKEN_ONLY:
+        assert response.status_code == 401, (name, response.status_code)
+        assert response["Content-Type"] == "application/problem+json"
         return
     assert response.status_code in (301, 302, 404, 405), (name, response.status_code)
     if response.status_code in (301, 302):

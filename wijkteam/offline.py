@@ -131,5 +131,8 @@ def client_messages(request) -> dict:
             "logout_waiting": _("Log out (contacts are waiting)"),
             "contact": _("Contact"),
         },
-        "outbox_owner": owner_tag(request.user) if request.user.is_authenticated else "",
+        # An error page may render before the user is known (a bad Host header: 400).
+        "outbox_owner": owner_tag(user)
+        if (user := getattr(request, "user", None)) and user.is_authenticated
+        else "",
     }

@@ -54,6 +54,14 @@ INSTALLED_APPS = [
     "teams",
     "cases",
     "mandates",
+    "documents",
+    # The JSON API for partner systems (api/): REST framework, OAuth 2 client credentials, the
+    # generated OpenAPI description and its docs' assets (served from static, no CDN).
+    "rest_framework",
+    "oauth2_provider",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
     "wijkteam",  # management commands only: database_roles, and migrate as the owner
 ]
 
@@ -310,6 +318,38 @@ STORAGES = {
     },
 }
 
+# --- Documents in the case file (documents/) ------------------------------------------------
+# Files are private: a folder outside static/ that no URL serves, or an S3-compatible bucket
+# (WIJKTEAM_DOCUMENTS_BUCKET). Either way they leave only through the app's download view.
+DOCUMENTS_ROOT = Path(os.environ.get("WIJKTEAM_DOCUMENTS_ROOT") or BASE_DIR / "private" / "documents")
+if os.environ.get("WIJKTEAM_DOCUMENTS_BUCKET"):
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["WIJKTEAM_DOCUMENTS_BUCKET"],
+            "endpoint_url": os.environ.get("WIJKTEAM_DOCUMENTS_S3_ENDPOINT") or None,
+            "region_name": os.environ.get("WIJKTEAM_DOCUMENTS_S3_REGION") or None,
+            "access_key": os.environ.get("WIJKTEAM_DOCUMENTS_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("WIJKTEAM_DOCUMENTS_S3_SECRET_KEY") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+        },
+    }
+else:
+    STORAGES["documents"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DOCUMENTS_ROOT, "base_url": None, "file_permissions_mode": 0o600},
+    }
+# The largest document accepted, in bytes (20 MB).
+DOCUMENTS_MAX_SIZE = int(os.environ.get("WIJKTEAM_DOCUMENTS_MAX_SIZE", str(20 * 1024 * 1024)))
+# ClamAV's daemon: its Unix socket, and its StreamMaxLength in bytes (clamd.conf) mirrored here,
+# so a file clamd would not read to the end is refused before it is sent.
+CLAMD_SOCKET = os.environ.get("WIJKTEAM_CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")
+CLAMD_STREAM_MAX_LENGTH = int(os.environ.get("WIJKTEAM_CLAMD_STREAM_MAX_LENGTH", str(25 * 1024 * 1024)))
+CLAMD_TIMEOUT = int(os.environ.get("WIJKTEAM_CLAMD_TIMEOUT", "30"))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -344,6 +384,61 @@ WIJKTEAM_MAIL_GIVE_UP_HOURS = int(os.environ.get("WIJKTEAM_MAIL_GIVE_UP_HOURS", 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wijkteam@localhost")
 # Where the app is reached: the links in e-mails the worker sends (no request to build them from).
 WIJKTEAM_SITE_URL = os.environ.get("WIJKTEAM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- The API for partner systems (api/) ----------------------------------------------------
+# Tokens of the client-credentials grant live at most an hour (issue 19); shorter by environment.
+WIJKTEAM_API_TOKEN_SECONDS = min(int(os.environ.get("WIJKTEAM_API_TOKEN_SECONDS", "3600")), 3600)
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": WIJKTEAM_API_TOKEN_SECONDS,
+    "SCOPES": {"signals:create": "Send signals", "signals:read": "Read signals"},
+    "DEFAULT_SCOPES": ["signals:create", "signals:read"],
+    "OAUTH2_VALIDATOR_CLASS": "api.auth.ClientValidator",
+    # RFC 9700 (OAuth 2.0 Security BCP) throughout: tokens stored hashed, only in the header, no
+    # implicit or password grant, https redirects only (only client credentials is used here).
+    **{
+        f"COMPLIANT_BCP_RFC9700_{part}": True
+        for part in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
+        )
+    },
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ClientAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.ActingPerson"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.ClientThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"client": os.environ.get("WIJKTEAM_API_RATE", "120/min")},
+    "DEFAULT_PARSER_CLASSES": ["api.problems.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Wijkteam API",
+    "DESCRIPTION": _("Signals in, status and feedback out, for the systems of partner organisations."),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
 
 # --- Admin ----------------------------------------------------------------------------------
 # Not on the default /admin/ path (SECURITY.md DP-1).

@@ -20,9 +20,12 @@ urlpatterns = [
     path("sessie/hersteld/", offline.session_restored, name="session_restored"),
     path("offline/", offline.offline_page, name="offline"),
     path("sw.js", offline.service_worker, name="service_worker"),
+    # The JSON API for partner systems (api/): token, signals, its description and docs.
+    path("", include("api.urls")),
     path("", include("cases.urls")),
     path("", include("teams.urls")),
     path("", include("mandates.urls")),
+    path("", include("documents.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path(settings.ADMIN_URL_PATH, admin.site.urls),

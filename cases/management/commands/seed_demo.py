@@ -16,12 +16,18 @@ from django.utils import timezone
 from faker import Faker
 from stdnum.nl import postcode as stdnum_postcode
 
+from api.demo import CLIENT_ID as API_CLIENT_ID
+from api.demo import ORGANISATION as API_ORGANISATION
+from api.demo import SECRET as API_SECRET
+from api.demo import seed_api_client
 from cases import services
 from cases.management.demo_agenda import seed_agenda, seed_notes_and_reach
 from cases.management.demo_consent import seed_consent
+from cases.management.demo_handover import seed_leaver
 from cases.management.demo_outreach import seed_contacts
 from cases.management.demo_plans import seed_plans
 from cases.models import Household, Person, Referral
+from documents.demo import seed_documents
 from mandates.demo import seed_mandates, seed_profile
 from teams.models import Municipality, Organisation, Position, Sector, Team, User
 
@@ -129,6 +135,9 @@ class Command(BaseCommand):
                 seed_profile(team, organisations, users["manager"])
                 seed_mandates(team, organisations, users["manager"])
                 seed_consent(team, organisations)
+                seed_leaver(team, users[f"coordinator.{name.lower()}"], users["manager"])
+                seed_documents(team)
+            seed_api_client(organisations)
         self._print_accounts()
 
     def _municipality(self) -> Municipality:
@@ -398,3 +407,7 @@ class Command(BaseCommand):
             what = ", ".join(f"{role} {team}" for team, role in positions.items())
             what = what or ("superuser" if superuser else f"partner reporter at {partner}")
             self.stdout.write(f"  {username:<20} {what}")
+        self.stdout.write(
+            f"API client of {API_ORGANISATION} (README, 'Connecting a partner's system'): "
+            f"client id {API_CLIENT_ID}, secret {API_SECRET}"
+        )
