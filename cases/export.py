@@ -775,6 +775,8 @@ SPECS: tuple[Spec, ...] = (
             "origin": "address of origin: not part of the client's view of NEN 7513",
             "request_id": "technical: finds the request in the server's logs",
             "session_hash": "technical: tells one login session from another",
+            "api_client": "the partner system's client: shown as its organisation under user",
+            "acting_person": "a name of the partner's staff, like the team's staff names not shown",
         },
         rows=lambda ctx: (
             AccessEvent.objects.filter(

@@ -66,6 +66,12 @@ ACCOUNT_PAGES = [
 EXCUSED = {
     "healthz": "plain text for the load balancer",
     "session_state": "JSON for the page's script (wijkteam/offline.py)",
+    "api:schema": "the OpenAPI description (YAML/JSON), not a page",
+    "api:docs": "Swagger UI from drf-spectacular-sidecar; api/tests/test_browser_docs.py opens it",
+    "api:token": "OAuth token endpoint: JSON for programs",
+    "api:signals": "JSON for partner systems (api/tests)",
+    "api:signal": "JSON for partner systems (api/tests)",
+    "api:not_found": "problem details JSON for an unknown API address",
     "service_worker": "the service worker's script",
     "set_language": "POST only (the footer's language switch)",
     "home": "redirects every role to its start page (checked as the start page); the admin's is checked",

@@ -23,6 +23,7 @@ from cases.tests.factories import (
 )
 from documents.testing import stored_document
 from mandates.tests.factories import MandateFactory, MandateReviewFactory
+from teams.models import Cover
 from wijkteam.db import trigger_name
 from wijkteam.history import HistoryBypassError, audited_models, history_tables
 
@@ -135,6 +136,15 @@ def test_history_rows_cannot_be_changed_or_deleted(postgres_only, model, world):
     world.team_a.participating_organisations.set([world.partner.organisation])
     stored_document(household, world.worker_a)
     client_create(name="Leerlingvolgsysteem", organisation=world.partner.organisation, by=None)
+    Cover.objects.create(
+        team=world.team_a,
+        absent=world.worker_a,
+        cover=world.colleague_a,
+        starts_on=household.created_at.date(),
+        ends_on=household.created_at.date(),
+        reason="Verlof",
+        created_by=world.coordinator_a,
+    )
     table = connection.ops.quote_name(model.history.model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
