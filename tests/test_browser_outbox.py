@@ -220,8 +220,8 @@ def test_another_user_on_the_same_browser_never_sees_or_sends_the_queue(live_ser
     assert page.locator("#outbox").is_hidden()
     assert "nog niet verstuurd" not in page.locator("body").inner_text()
     assert not Contact.objects.exists()
-    page.locator("form[data-logout] button").evaluate("button => button.form.requestSubmit()")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # logged out before the worker logs in again
+        page.locator("form[data-logout] button").evaluate("button => button.form.requestSubmit()")
 
     # The worker again: the queue is theirs, and goes.
     log_in(page, live_server.url, worker, reverse("cases:caseload"))
