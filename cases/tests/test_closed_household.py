@@ -62,6 +62,9 @@ class Closed:
             ends_at="10:30",
             created_by=world.worker_a,
         )
+        from documents.testing import stored_document
+
+        self.document = stored_document(household, world.worker_a)
         services.household_close(
             household=household,
             by=world.worker_a,
@@ -87,6 +90,7 @@ class Closed:
             "decision_pk": self.consent.pk,
             "request_pk": self.access_request.pk,
             "appointment_pk": self.appointment.pk,
+            "document_pk": self.document.pk,
         }
         return {key: value for key, value in values.items() if f":{key}>" in route}
 
