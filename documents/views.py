@@ -109,26 +109,34 @@ def document_add(request, pk):
     return response
 
 
-@require_GET
-@reads("document")
-def document_download(request, pk, document_pk):
-    """The file, as an attachment, for who may see the document; the download is logged."""
-    household = gateway.household(request, pk)
+def _readable(request, household, document_pk, action: str, *prefetch) -> Document:
+    """The household's document if the user may open it; else 404, logged as refused (a
+    restricted document is not even said to exist)."""
     document = (
         Document.objects.filter(household=household, pk=document_pk)
         .readable_by(request.user, household)
-        .prefetch_related("persons")
+        .select_related("added_by")
+        .prefetch_related(*prefetch)
         .first()
     )
     if document is None:
         access_log.log(
             request,
-            action=AccessEvent.Action.EXPORT,
+            action=action,
             household=household,
             object_type="document",
             result=AccessEvent.Result.DENIED,
         )
         raise Http404
+    return document
+
+
+@require_GET
+@reads("document")
+def document_download(request, pk, document_pk):
+    """The file, as an attachment, for who may see the document; the download is logged."""
+    household = gateway.household(request, pk)
+    document = _readable(request, household, document_pk, AccessEvent.Action.EXPORT, "persons")
     if not document.downloadable:
         messages.warning(request, _("This document cannot be opened: it has not been found free of viruses."))
         return redirect(f"{household.get_absolute_url()}#documents")
@@ -157,21 +165,7 @@ def document_download(request, pk, document_pk):
 def document_edit(request, pk, document_pk):
     """Change what is recorded about a document (never its file), with a reason for the history."""
     household = gateway.household(request, pk)
-    document = (
-        Document.objects.filter(household=household, pk=document_pk)
-        .readable_by(request.user, household)
-        .select_related("added_by")
-        .first()
-    )
-    if document is None:
-        access_log.log(
-            request,
-            action=AccessEvent.Action.VIEW,
-            household=household,
-            object_type="document",
-            result=AccessEvent.Result.DENIED,
-        )
-        raise Http404
+    document = _readable(request, household, document_pk, AccessEvent.Action.VIEW)
     gateway.record(request, obj=document, object_type="document")
     document.household = household
     form = DocumentChangeForm(request.POST or None, document=document)
