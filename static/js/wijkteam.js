@@ -68,6 +68,7 @@
       false,
       ["encrypt", "decrypt"],
     );
+    body.dataset.outboxKey = "ready"; // the browser tests wait for this before going offline
     useToken(state.csrf);
     return state;
   }
