@@ -1,10 +1,11 @@
+import io
 import os
 import shutil
 import tempfile
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 
 from cases.tests.factories import HouseholdFactory
@@ -81,6 +82,99 @@ def django_db_setup(django_db_setup, django_db_blocker):
     if application_login()["USER"] != connection.settings_dict["USER"]:
         with django_db_blocker.unblock():
             call_command("database_roles", verbosity=0)
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            MIGRATED.update(_copy_out(cursor, [t for t, n in _row_counts(cursor).items() if n]))
+
+
+# The rows migrate wrote (content types, permissions, the ZRM instrument, the social map's
+# taxonomy), as COPY text per table: a transactional test's flush empties them, and the demo
+# refers to them.
+MIGRATED: dict[str, bytes] = {}
+
+
+def quote_name(name):
+    return connection.ops.quote_name(name)
+
+
+def _seed_demo():
+    call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
+
+
+def _row_counts(cursor, tables=None):
+    tables = tables or sorted(connection.introspection.table_names(cursor))
+    cursor.execute(
+        # Table names from the database's own catalogue, quoted.
+        " UNION ALL ".join(f"SELECT {i}, count(*) FROM {quote_name(t)}" for i, t in enumerate(tables))  # noqa: S608
+    )
+    return {tables[i]: n for i, n in cursor.fetchall()}
+
+
+def _copy_out(cursor, tables) -> dict[str, bytes]:
+    rows = {}
+    for table in tables:
+        buffer = io.BytesIO()
+        cursor.cursor.copy_expert(f"COPY {quote_name(table)} TO STDOUT", buffer)
+        rows[table] = buffer.getvalue()
+    return rows
+
+
+def _copy_in(cursor, rows: dict[str, bytes]) -> None:
+    """Rows back into their tables, and each table's id sequence past them. Django's foreign
+    keys are deferred to the commit: the order of the tables does not matter."""
+    for table, data in rows.items():
+        cursor.cursor.copy_expert(f"COPY {quote_name(table)} FROM STDIN", io.BytesIO(data))
+    cursor.execute(
+        "SELECT t.relname, a.attname, s.oid::regclass::text FROM pg_class s "
+        "JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i') "
+        "JOIN pg_class t ON t.oid = d.refobjid "
+        "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid "
+        "WHERE s.relkind = 'S' AND t.relname = ANY(%s)",
+        [list(rows)],
+    )
+    for table, column, sequence in cursor.fetchall():
+        high = f"MAX({quote_name(column)})"
+        cursor.execute(
+            f"SELECT setval(%s, COALESCE({high}, 1), {high} IS NOT NULL) FROM {quote_name(table)}",  # noqa: S608
+            [sequence],
+        )
+
+
+def _refill_migrated(cursor) -> None:
+    """What migrate wrote, again, where a flush emptied it."""
+    counts = _row_counts(cursor, list(MIGRATED))
+    _copy_in(cursor, {table: data for table, data in MIGRATED.items() if not counts[table]})
+
+
+@pytest.fixture(scope="session")
+def _demo_rows(django_db_setup, django_db_blocker):
+    """The rows seed_demo makes, once per test process: the demo is seeded in a transaction that
+    is rolled back, and each table it filled is kept as PostgreSQL COPY text. Restoring that takes
+    a second or two; seeding takes most of a minute. (SQLite: None, and each test seeds.)"""
+    if connection.vendor != "postgresql":
+        return None
+    with django_db_blocker.unblock(), transaction.atomic(), connection.cursor() as cursor:
+        _refill_migrated(cursor)
+        before = _row_counts(cursor)
+        _seed_demo()
+        after = _row_counts(cursor)
+        changed = [t for t in after if after[t] != before[t]]
+        grown = [t for t in changed if t in MIGRATED]
+        assert not grown, f"seed_demo added rows to tables that migrate filled: {grown}"
+        rows = _copy_out(cursor, changed)
+        transaction.set_rollback(True)
+    return rows
+
+
+@pytest.fixture
+def demo(db, _demo_rows):
+    """The demo world of `make run` (seed_demo), in this test's database."""
+    if _demo_rows is None:
+        _seed_demo()
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        _refill_migrated(cursor)
+        _copy_in(cursor, _demo_rows)
 
 
 @pytest.fixture

@@ -164,7 +164,9 @@ def generate(households, server, url, env, regenerate):
             return
         if exists:
             cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        # A migrated template (BENCH_TEMPLATE, what scripts/test.sh makes) spares the migrations.
+        template = os.environ.get("BENCH_TEMPLATE")
+        cursor.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     admin.close()
     started = time.monotonic()
     manage(env, "migrate", "--noinput", quiet=True)

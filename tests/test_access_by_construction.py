@@ -7,13 +7,9 @@ coordinator of the demo in the second, which counts its log rows.
 """
 
 import ast
-import io
 import pathlib
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.urls import get_resolver, path, reverse
 from django.utils import timezone
 
@@ -118,26 +114,9 @@ def test_the_scan_sees_an_unscoped_fetch():
 # --- Every reading page of the demo, as a worker and as a coordinator -------------------------
 
 
-@pytest.fixture(scope="module")
-def _demo_data(django_db_setup, django_db_blocker):
-    """The demo, loaded once for this module inside a transaction that is rolled back after it
-    (each test runs in a savepoint of it, as pytest-django's `db` does)."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=[MD5]):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
-MD5 = "django.contrib.auth.hashers.MD5PasswordHasher"
-
-
 @pytest.fixture
-def demo(_demo_data, db):
+def demo(demo):
+    """The demo (conftest's `demo`, copied into each test's database) and the objects named below."""
     return DemoObjects()
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from tests import roles
@@ -61,13 +60,11 @@ def _counts(conn) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_backup_and_restore_keep_every_row_and_history_entry(tmp_path, settings):
+def test_backup_and_restore_keep_every_row_and_history_entry(tmp_path, demo):
     if connection.vendor != "postgresql":
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail("REQUIRE_POSTGRES=1 but the tests run on " + connection.vendor)
         pytest.skip("needs PostgreSQL")
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("seed_demo", allow_without_debug=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
     source = connection.settings_dict["NAME"]
     dump = tmp_path / "backups" / "wijkteam.dump"
     # As the nightly job runs it: with the application's login, which may read every table.

@@ -241,12 +241,19 @@ def test_retention_runs_as_the_owner_and_refuses_as_the_application(transactiona
 
 def test_the_deployment_steps_on_a_fresh_database(transactional_db):
     """README, 'Deploying': migrate, createcachetable and database_roles with both URLs on an
-    empty database leave tables the owner owns and the application cannot change the trail of."""
+    empty database leave tables the owner owns and the application cannot change the trail of.
+
+    `make test` takes these steps on an empty database before the tests (the template of every
+    test database, DATABASE_TEST_TEMPLATE); here they run again on a copy of it, where they must
+    find nothing left to do. Without that template they run here on an empty database."""
     roles.require_two_roles()
     name = f"{connection.settings_dict['NAME']}_fresh"
+    template = connection.settings_dict["TEST"].get("TEMPLATE")
     with connection.cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {_quote(name)}")
-        cursor.execute(f"CREATE DATABASE {_quote(name)}")
+        cursor.execute(
+            f"CREATE DATABASE {_quote(name)}" + (f" TEMPLATE {_quote(template)}" if template else "")
+        )
     env = {"DATABASE_URL": roles.url("app", name), "DATABASE_OWNER_URL": roles.url("owner", name)}
     try:
         for command in (["migrate", "--noinput"], ["createcachetable"], ["database_roles"]):

@@ -26,12 +26,6 @@ from teams.models import Organisation, Position, Team, User
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("seed_demo", allow_without_debug=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
 def _counts():
     return (
         User.objects.count(),

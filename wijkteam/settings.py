@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -130,6 +131,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # a second where running takes milliseconds (bench/results/explain). Set per connection so
     # a managed PostgreSQL needs no server setting.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Tests only: each test database is a copy of this already migrated one (scripts/test.sh
+    # migrates it once), instead of every test process migrating its own.
+    if os.environ.get("DATABASE_TEST_TEMPLATE"):
+        DATABASES["default"]["TEST"] = {"TEMPLATE": os.environ["DATABASE_TEST_TEMPLATE"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Shared state ---------------------------------------------------------------------------
@@ -309,6 +314,12 @@ STATIC_URL = "static/"
 # Filled by `manage.py collectstatic` on every app server; WhiteNoise serves it from there.
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "wijkteam.staticfiles.AppDirectoriesFinder",  # the apps' assets that a page loads
+]
+# Source maps are read by a developer's browser tools only: copied, not compressed.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -64,10 +64,9 @@ def test_the_schema_and_docs_are_public_and_keep_the_csp(client):
 
 
 @pytest.mark.django_db
-def test_the_demo_client_is_made_once_and_gets_a_token(client):
-    for _ in range(2):
-        out = io.StringIO()
-        call_command("seed_demo", allow_without_debug=True, stdout=out)
+def test_the_demo_client_is_made_once_and_gets_a_token(client, demo):
+    out = io.StringIO()
+    call_command("seed_demo", allow_without_debug=True, stdout=out)  # a second time
     assert f"client id {CLIENT_ID}, secret {SECRET}" in out.getvalue()
     demo = ApiClient.objects.get()
     assert demo.client_id == CLIENT_ID and demo.organisation.name == "OBS De Regenboog"

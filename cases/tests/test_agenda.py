@@ -430,17 +430,11 @@ def test_the_feed_of_a_user_without_a_position_is_gone(client, world):
 # --- The demo -------------------------------------------------------------------------------------
 
 
-def test_the_demo_has_a_week_of_appointments_for_worker_noord_one_missed(settings):
-    import io
-
-    from django.core.management import call_command
-
+def test_the_demo_has_a_week_of_appointments_for_worker_noord_one_missed(demo):
     from cases.management.demo_agenda import seed_agenda, seed_notes_and_reach
     from cases.models import Note, Person
     from teams.models import Team, User
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
     worker = User.objects.get(username="worker.noord")
     mine = Appointment.objects.of_worker(worker).with_state()
     today = timezone.localdate()

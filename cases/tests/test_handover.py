@@ -321,16 +321,10 @@ def test_a_long_written_reason_never_fails_the_change(world):
     assert len(record) == 100 and record.endswith("…")
 
 
-def test_the_demo_has_a_leaver_whose_work_the_coordinator_hands_over(client, settings):
-    import io
-
-    from django.core.management import call_command
-
+def test_the_demo_has_a_leaver_whose_work_the_coordinator_hands_over(client, demo):
     from cases.management.demo_handover import LEAVER, seed_leaver
     from teams.models import Team, User
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
     noord = Team.objects.get(name="Noord")
     leaver, coordinator = User.objects.get(username=LEAVER), User.objects.get(username="coordinator.noord")
     [row] = service.orphans([noord.pk])
