@@ -41,6 +41,18 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class LimitReached(exceptions.APIException):
+    """A limit of the service itself (the partner's signals per hour): 429 with Retry-After."""
+
+    status_code = 429
+    default_detail = gettext_lazy("Too many requests. Try again later.")
+    default_code = "limit_reached"
+
+    def __init__(self, detail=None, *, wait: int):
+        super().__init__(detail)
+        self.wait = wait
+
+
 class JSONParser(parsers.JSONParser):
     """DRF's parser, with a size limit and without a 500 on deep nesting or odd constants."""
 

@@ -2,14 +2,19 @@
 
 import secrets
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from oauth2_provider.models import AccessToken, Application, RefreshToken
 
-from api.models import SCOPES, ApiClient
+from api import webhooks
+from api.models import SCOPES, ApiClient, organisations_managed_by
 from teams.models import Organisation, User
+
+NOT_MANAGED = gettext_lazy("Only a manager of a team with a mandate of this partner can change this.")
 
 
 @transaction.atomic
@@ -21,9 +26,17 @@ def client_create(
     scopes=None,
     client_id: str = "",
     secret: str = "",
+    webhook_url: str = "",
+    reason: str = "",
 ) -> tuple[ApiClient, str]:
     """A new client of a partner organisation; returns it and its secret, shown this once (the
-    application keeps only a hash of it)."""
+    application keeps only a hash of it). Its webhook secret (client.webhook_secret) is shown
+    once too."""
+    managed = organisations_managed_by(by, in_force=True) if by is not None and not by.is_superuser else None
+    if managed is not None and not managed.filter(pk=organisation.pk).exists():
+        raise PermissionDenied(NOT_MANAGED)
+    if webhook_url:
+        webhooks.check_url(webhook_url)
     secret = secret or secrets.token_urlsafe(32)
     application = Application(
         name=f"{organisation.name} – {name}"[:255],
@@ -52,23 +65,95 @@ def client_create(
         application=application,
         user=account,
         scopes=[scope for scope in (scopes or SCOPES) if scope in SCOPES],
+        webhook_url=webhook_url,
+        webhook_secret=webhooks.new_secret(),
     )
-    client._change_reason = _("API client made")
+    client._change_reason = _why(_("API client made"), reason)
     client._history_user = by
     client.full_clean()
     client.save()
     return client, secret
 
 
+def _check_may_manage(by: User | None, client: ApiClient) -> None:
+    """An administrator (the administration, the demo: by is a superuser or None) manages every
+    client; a manager those of the partners their teams hold a mandate with."""
+    if by is None or by.is_superuser:
+        return
+    if not ApiClient.objects.visible_to(by).filter(pk=client.pk).exists():
+        raise PermissionDenied(NOT_MANAGED)
+
+
+def _why(label: str, reason: str) -> str:
+    return f"{label}: {reason}" if reason else label
+
+
 @transaction.atomic
-def client_revoke(*, client: ApiClient, by: User | None) -> ApiClient:
+def client_revoke(*, client: ApiClient, by: User | None, reason: str = "") -> ApiClient:
     """Revoke at once: its tokens are deleted, and no call or token request is accepted again."""
     client = ApiClient.objects.select_for_update().get(pk=client.pk)
+    _check_may_manage(by, client)
     if client.revoked_at is None:
         client.revoked_at = timezone.now()
-        client._change_reason = _("API client revoked")
+        client._change_reason = _why(_("API client revoked"), reason)
         client._history_user = by
         client.save()
+    _tokens_delete(client)
+    return client
+
+
+def _tokens_delete(client: ApiClient) -> None:
     RefreshToken.objects.filter(application_id=client.application_id).delete()
     AccessToken.objects.filter(application_id=client.application_id).delete()
+
+
+@transaction.atomic
+def client_secret_rotate(*, client: ApiClient, by: User | None, reason: str = "") -> str:
+    """A new client secret, returned to be shown once; the old one and its tokens stop at once."""
+    client = ApiClient.objects.select_for_update().select_related("application").get(pk=client.pk)
+    _check_may_manage(by, client)
+    if client.revoked_at is not None:
+        raise ValidationError(_("This API client is revoked."))
+    secret = secrets.token_urlsafe(32)
+    application = client.application
+    application.client_secret = secret  # hashed on save (hash_client_secret)
+    application.save()
+    _tokens_delete(client)
+    client._change_reason = _why(_("Client secret rotated"), reason)
+    client._history_user = by
+    client.save()
+    return secret
+
+
+@transaction.atomic
+def webhook_set(*, client: ApiClient, url: str, by: User | None, reason: str = "") -> ApiClient:
+    """Set (or clear, with "") where the client's events go."""
+    client = ApiClient.objects.select_for_update().get(pk=client.pk)
+    _check_may_manage(by, client)
+    if client.revoked_at is not None:
+        raise ValidationError(_("This API client is revoked."))
+    if url:
+        try:
+            webhooks.check_url(url)
+        except ValidationError as error:
+            raise ValidationError({"webhook_url": error.messages}) from None
+    client.webhook_url = url
+    client._change_reason = _why(_("Webhook URL changed") if url else _("Webhook URL removed"), reason)
+    client._history_user = by
+    client.full_clean()
+    client.save()
     return client
+
+
+@transaction.atomic
+def webhook_secret_rotate(*, client: ApiClient, by: User | None, reason: str = "") -> str:
+    """A new webhook secret, returned to be shown once; events are signed with it from now on."""
+    client = ApiClient.objects.select_for_update().get(pk=client.pk)
+    _check_may_manage(by, client)
+    if client.revoked_at is not None:
+        raise ValidationError(_("This API client is revoked."))
+    client.webhook_secret = webhooks.new_secret()
+    client._change_reason = _why(_("Webhook secret rotated"), reason)
+    client._history_user = by
+    client.save()
+    return client.webhook_secret

@@ -31,12 +31,13 @@ from rest_framework.response import Response
 
 from api.auth import client_of, needs
 from api.models import SCOPE_CREATE, SCOPE_READ, SignalSubmission
-from api.problems import PROBLEM_JSON, TITLES, Conflict
+from api.problems import PROBLEM_JSON, TITLES, Conflict, LimitReached
 from api.serializers import SignalDetail, SignalFilter, SignalIn, SignalOut, form_data
 from cases import access_log, gateway, services
 from cases.forms import PartnerReferralForm
 from cases.gateway import no_case_data, reads
 from cases.models import AccessEvent
+from cases.services.referrals import TooManySignals
 from cases.services.sharing import partner_feedback
 from cases.views.common import PAGE_SIZE
 
@@ -157,7 +158,8 @@ REFUSALS = {400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 429: PROBLEM}
             summary=gettext_lazy("Send a signal"),
             description=gettext_lazy(
                 "The fields, checks and limits of the partner's web form. Scope signals:create. "
-                "201: made now; 200: made before with this submission_id and the same content."
+                "201: made now; 200: made before with this submission_id and the same content; "
+                "429: the hourly limit of signals is reached (see Retry-After)."
             ),
             parameters=[ACTING, ACCEPT_LANGUAGE],
             request=SignalIn,
@@ -209,11 +211,14 @@ def _create(request):
     digest = _content_hash(form)
     client = client_of(request)
     with transaction.atomic():
-        referral, created = services.referral_submit(
-            referral=form.save(commit=False),
-            submission_id=form.cleaned_data["submission_id"],
-            by=request.user,
-        )
+        try:
+            referral, created = services.referral_submit(
+                referral=form.save(commit=False),
+                submission_id=form.cleaned_data["submission_id"],
+                by=request.user,
+            )
+        except TooManySignals as limit:
+            raise LimitReached(limit.messages[0], wait=limit.retry_after) from None
         if created:
             SignalSubmission(
                 referral=referral, client=client, acting_person=request.acting_person, content_hash=digest

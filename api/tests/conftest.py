@@ -22,7 +22,7 @@ class Partner:
         )
         self._token = None
 
-    def token_response(self, scope=None, secret=None):
+    def token_response(self, scope=None, secret=None, **extra):
         credentials = f"{self.client.client_id}:{secret or self.secret}"
         data = {"grant_type": "client_credentials"}
         if scope:
@@ -31,6 +31,7 @@ class Partner:
             reverse("api:token"),
             data,
             HTTP_AUTHORIZATION="Basic " + base64.b64encode(credentials.encode()).decode(),
+            **extra,
         )
 
     def token(self, scope=None):

@@ -179,12 +179,19 @@ def test_the_web_forms_checks_apply_in_dutch_or_english(partner):
     assert not Referral.objects.exists()
 
 
-def test_the_partners_hourly_limit_holds_for_the_api_too(partner):
+def test_the_partners_hourly_limit_holds_for_the_api_too_as_429(partner):
     with override_settings(WIJKTEAM_PARTNER_SIGNALS_PER_HOUR=1):
         assert partner.post(LIST, signal_payload()).status_code == 201
         response = partner.post(LIST, signal_payload())
-    assert response.status_code == 400
+        english = partner.post(LIST, signal_payload(), language="en")
+    assert response.status_code == 429
+    problem = problem_of(response)
+    assert problem["code"] == "limit_reached" and "uur" in problem["detail"]
+    assert 3500 <= int(response["Retry-After"]) <= 3601
+    assert "hour" in problem_of(english)["detail"]
     assert Referral.objects.count() == 1
+    event = AccessEvent.objects.order_by("-at").first()
+    assert (event.result, event.acting_person) == ("error", ACTING)
 
 
 # --- Reading: only the organisation's own signals -------------------------------------------------

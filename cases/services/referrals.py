@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from api import webhooks
 from cases import notifications, states, workflow
 from cases.models import Household, Person, Referral, ReferralDecision, Task
 from cases.services.households import (
@@ -86,13 +87,25 @@ def assignable_workers(team_id: int):
 # --- Intake ---------------------------------------------------------------------------------
 
 
+class TooManySignals(ValidationError):
+    """The partner's hourly limit: a form error on the web form, 429 with Retry-After in the API."""
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message, code="too_many_signals")
+        self.retry_after = retry_after
+
+
 def _check_rate_limit(by: User) -> None:
     limit = settings.WIJKTEAM_PARTNER_SIGNALS_PER_HOUR
-    since = timezone.now() - datetime.timedelta(hours=1)
-    if Referral.objects.filter(submitted_by=by, received_at__gte=since).count() >= limit:
-        raise ValidationError(
+    now = timezone.now()
+    since = now - datetime.timedelta(hours=1)
+    recent = Referral.objects.filter(submitted_by=by, received_at__gte=since)
+    if recent.count() >= limit:
+        oldest = recent.order_by("received_at").values_list("received_at", flat=True).first() or now
+        raise TooManySignals(
             _("You have sent %(limit)s signals in the past hour. Please call the team for more.")
-            % {"limit": limit}
+            % {"limit": limit},
+            retry_after=max(1, int((oldest - since).total_seconds()) + 1),
         )
 
 
@@ -152,6 +165,7 @@ def _locked(referral: Referral) -> Referral:
 
 def _decide(referral: Referral, decision: str, by: User, *, reason_code="", reason="", **targets) -> Referral:
     """Check the transition, record the decision row, save the signal with the reason."""
+    status_event = webhooks.watch_status(referral)
     try:
         referral.status = workflow.check(referral.status, decision)
     except workflow.TransitionError:
@@ -173,6 +187,7 @@ def _decide(referral: Referral, decision: str, by: User, *, reason_code="", reas
     referral._history_user = by
     referral.full_clean()
     referral.save()
+    status_event()
     return referral
 
 

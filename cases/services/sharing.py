@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from api import webhooks
 from cases.models import (
     ConsentDecision,
     DataCategory,
@@ -329,6 +330,7 @@ def share(
     record.persons.set(persons)
     if documents:
         record.documents.set(documents)
+    webhooks.feedback_shared(record)  # the sender's system hears of it, after the commit
     return record
 
 
