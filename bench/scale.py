@@ -1047,6 +1047,8 @@ class Generator:
                             goal_id=goal_id,
                             network_member_id=member,
                             plan_id=plan_id,
+                            service_id=NULL,  # the social map's services are not generated
+                            service_outcome="",
                         )
 
         # Self-sufficiency (ZRM): a quarter of the households, the main resident, 1-3 times.

@@ -516,11 +516,16 @@ SPECS: tuple[Spec, ...] = (
         key="actions",
         title=Action._meta.verbose_name_plural,
         intro=gettext_lazy("Who does what, by when. Other members of the household are named by first name."),
-        fields=_names("plan goal what who person network_member worker organisation due_date status review"),
+        fields=_names(
+            "plan goal what who person network_member worker organisation due_date status review "
+            "service service_outcome"
+        ),
         excluded={"id": INTERNAL_ID},
         rows=lambda ctx: (
             Action.objects.filter(plan__household=ctx.household)
-            .select_related("plan", "goal", "person", "network_member", "worker", "organisation", "review")
+            .select_related(
+                "plan", "goal", "person", "network_member", "worker", "organisation", "review", "service"
+            )
             .order_by("plan__number", "due_date", "id")
         ),
         record_title=lambda a, ctx: a.what,

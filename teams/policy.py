@@ -63,6 +63,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "mandate.read": frozenset({COORDINATOR, MANAGER}),
     "mandate.edit": frozenset({MANAGER}),
     "partner.overview": frozenset({MANAGER}),
+    # API clients of the partners the manager's teams hold a mandate with (api/, mandates/api_clients.py).
+    "api_client.manage": frozenset({MANAGER}),
+    # The social map (directory/): no case data, the same for every team.
+    "directory.read": TEAM_ROLES,  # search, services, how to refer, contact persons
+    "directory.edit": frozenset({COORDINATOR, MANAGER}),  # services, locations, contacts; update requests
+    "directory.figures": frozenset({COORDINATOR, MANAGER}),  # how often the team referred, what came of it
 }
 
 # The permissions that change a household or what hangs from it: refused while it is closed.
@@ -118,6 +124,7 @@ MESSAGES = {
     "position.grant": _("Only a manager of the team can change this."),
     "team.manage": _("Only a manager of the team can change this."),
     "mandate.edit": _("Only a manager of the team can change its mandates."),
+    "directory.edit": _("Only coordinators and managers can change the social map."),
 }
 CLOSED_MESSAGE = _("This household is closed. Reopen it first, with a reason, to change anything.")
 

@@ -30,7 +30,7 @@ from tests.test_urls import walk
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # The project's own apps: their views must declare; allauth's, the admin's and Django's do not.
-OWN_MODULES = ("cases.", "teams.", "mandates.", "documents.", "api.", "wijkteam.")
+OWN_MODULES = ("cases.", "teams.", "mandates.", "documents.", "api.", "wijkteam.", "directory.")
 
 
 def _views(patterns):
@@ -99,6 +99,8 @@ def test_no_view_module_fetches_households_signals_or_people_itself():
         ROOT / "mandates/views.py",
         ROOT / "documents/views.py",
         ROOT / "api/views.py",
+        ROOT / "directory/views.py",
+        ROOT / "directory/public.py",
     ]
     for module in [*ROOT.glob("cases/views/*.py"), *views]:
         for line, name in _unscoped_roots(ast.parse(module.read_text()), ROOTS):

@@ -72,6 +72,10 @@ EXCUSED = {
     "api:signals": "JSON for partner systems (api/tests)",
     "api:signal": "JSON for partner systems (api/tests)",
     "api:not_found": "problem details JSON for an unknown API address",
+    "directory_api:root": "HSDS JSON for partner systems (directory/tests/test_api.py)",
+    "directory_api:services": "HSDS JSON for partner systems (directory/tests/test_api.py)",
+    "directory_api:service": "HSDS JSON for partner systems (directory/tests/test_api.py)",
+    "directory_public:update_answer": "checked below as the anonymous role, with a real link",
     "service_worker": "the service worker's script",
     "set_language": "POST only (the footer's language switch)",
     "home": "redirects every role to its start page (checked as the start page); the admin's is checked",
@@ -233,10 +237,11 @@ def _role_pages(page, live_server, role: str, user, objects, found: dict) -> Non
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_no_violations_on_the_start_page_of_every_role_and_on_every_form(live_server, browser, world):
+@pytest.mark.parametrize("role", ["anonymous", "worker", "coordinator", "manager", "partner", "admin"])
+def test_no_violations_on_the_start_page_of_every_role_and_on_every_form(live_server, browser, world, role):
     """axe-core finds no WCAG 2.1 A/AA violation on any page a role starts on or fills in.
 
-    One test for all roles: each transactional test costs a flush of the whole database.
+    A test per role: the suite's test processes (pytest-xdist) share the roles out.
     """
     objects = Objects(world)
     new_signal = ReferralFactory(team=world.team_a, status="received")
@@ -249,33 +254,45 @@ def test_no_violations_on_the_start_page_of_every_role_and_on_every_form(live_se
         "admin": world.admin,
     }
     found: dict = {}
-    for role, user in users.items():
-        page = _axe_page(browser)
-        _role_pages(page, live_server, role, user, objects, found)
-        if role == "worker":
-            # A form sent back with its errors.
-            page.goto(live_server.url + reverse("cases:household_create"))
-            page.locator("main form[method=post] [type=submit]").last.click()
-            page.locator(".invalid-feedback").first.wait_for()
-            _check_here(page, found, "worker: household_create with errors")
-            # A share's second step: per person what may be shared, and the form, on a phone too.
-            share = reverse("cases:share_add", args=[objects.household.pk])
-            share += f"?recipient={world.partner.organisation_id}&purpose=coordination"
-            _check(page, live_server.url + share, found, "worker: share, step two")
-            page.set_viewport_size(PHONE)
-            _check(page, live_server.url + share, found, "worker: share, step two at 375 px")
-            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-            page.set_viewport_size(DESKTOP)
-        if role == "coordinator":
-            # A new signal shows the triage forms: accept, decline, forward, merge.
-            signal_url = live_server.url + reverse("cases:referral_detail", args=[new_signal.pk])
-            _check(page, signal_url, found, "coordinator: a new signal")
-        if role == "partner":
-            page.goto(live_server.url + reverse("cases:partner_referral_send"))
-            page.locator("main form[method=post] [type=submit]").last.click()
-            page.locator(".invalid-feedback").first.wait_for()
-            _check_here(page, found, "partner: partner_referral_send with errors")
-        page.context.close()
+    user = users[role]
+    page = _axe_page(browser)
+    _role_pages(page, live_server, role, user, objects, found)
+    if role == "worker":
+        # A form sent back with its errors.
+        page.goto(live_server.url + reverse("cases:household_create"))
+        page.locator("main form[method=post] [type=submit]").last.click()
+        page.locator(".invalid-feedback").first.wait_for()
+        _check_here(page, found, "worker: household_create with errors")
+        # A share's second step: per person what may be shared, and the form, on a phone too.
+        share = reverse("cases:share_add", args=[objects.household.pk])
+        share += f"?recipient={world.partner.organisation_id}&purpose=coordination"
+        _check(page, live_server.url + share, found, "worker: share, step two")
+        page.set_viewport_size(PHONE)
+        _check(page, live_server.url + share, found, "worker: share, step two at 375 px")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        page.set_viewport_size(DESKTOP)
+    if role == "coordinator":
+        # A new signal shows the triage forms: accept, decline, forward, merge.
+        signal_url = live_server.url + reverse("cases:referral_detail", args=[new_signal.pk])
+        _check(page, signal_url, found, "coordinator: a new signal")
+    if role == "anonymous":
+        # The social map's update request, opened by an organisation's contact without an account.
+        from directory import services as directory
+        from directory import updates
+
+        request = directory.update_request_create(
+            organisation=objects.service.organisation,
+            sent_to="kaart@partner.example",
+            by=world.coordinator_a,
+        )
+        answer = reverse("directory_public:update_answer", args=[updates.token_for(request)])
+        _check(page, live_server.url + answer, found, "anonymous: the social map's update request")
+    if role == "partner":
+        page.goto(live_server.url + reverse("cases:partner_referral_send"))
+        page.locator("main form[method=post] [type=submit]").last.click()
+        page.locator(".invalid-feedback").first.wait_for()
+        _check_here(page, found, "partner: partner_referral_send with errors")
+    page.context.close()
     assert not found, _report(found)
 
 

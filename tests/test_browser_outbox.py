@@ -65,7 +65,7 @@ def open_row(page, household):
 
 def key_at_hand(page):
     """The outbox fetched its key while the connection was there (it cannot without one)."""
-    page.wait_for_function("document.body.dataset.outboxKey === 'ready'", timeout=15000)
+    page.locator("body[data-outbox-key=ready]").wait_for(state="attached", timeout=15000)
 
 
 def worker_ready(page):

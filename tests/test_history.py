@@ -1,9 +1,12 @@
 """History nobody bypasses: the bulk-write guard per audited model, and append-only tables."""
 
+import uuid
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
+from api.models import WebhookDelivery
 from api.services import client_create
 from cases.models import AccessRequest, Appointment, Person
 from cases.tests.factories import (
@@ -135,7 +138,13 @@ def test_history_rows_cannot_be_changed_or_deleted(postgres_only, model, world):
     )
     world.team_a.participating_organisations.set([world.partner.organisation])
     stored_document(household, world.worker_a)
-    client_create(name="Leerlingvolgsysteem", organisation=world.partner.organisation, by=None)
+    api_client, _secret = client_create(name="LVS", organisation=world.partner.organisation, by=None)
+    WebhookDelivery(client=api_client, event_type="signal.feedback", signal_id=uuid.uuid4(), payload={}).save(
+        force_insert=True
+    )
+    from directory.testing import audited_directory
+
+    audited_directory(world)
     Cover.objects.create(
         team=world.team_a,
         absent=world.worker_a,

@@ -57,7 +57,7 @@ SKIP = {"csrfmiddlewaretoken", "submission_id", "version", "current", "next_url"
 
 def row_counts() -> dict:
     """Rows per model of the apps, history tables included, in one query."""
-    own = ("cases", "teams", "mandates", "documents")
+    own = ("cases", "teams", "mandates", "documents", "directory")
     models = [model for model in apps.get_models() if model._meta.app_label in own]
     quote = connection.ops.quote_name
     # Table names come from the models, not from input.
@@ -278,6 +278,28 @@ def _make_cover_add(world):
     return household, {"team_pk": world.team_a.pk}, household
 
 
+def _make_service(world):
+    from directory.testing import matrix_service
+
+    service = matrix_service()
+    return service, {"pk": service.pk}, service
+
+
+def _make_update_request(world):
+    service, _kwargs, _service = _make_service(world)
+    return service, {"pk": service.organisation_id}, service
+
+
+def _make_action_refer(world):
+    from directory.testing import matrix_service
+
+    household = _household(world)
+    action = ActionFactory(plan=PlanFactory(household=household), worker=world.worker_a)
+    action.service = matrix_service()
+    action.save()
+    return action, {"pk": household.pk, "action_pk": action.pk}, household
+
+
 ACTIONS = {
     "cases:cover_add": Action(
         "cases:cover_add",
@@ -481,6 +503,23 @@ ACTIONS = {
         page="caseload",
     ),
     "admin:logout": Action("admin:logout", role="admin", make=_make_nothing),
+    # The social map (directory/): the page each button is on is the service (or the list).
+    "directory:service_verify": Action(
+        "directory:service_verify", role="coordinator_a", make=_make_service, page="service"
+    ),
+    "directory:update_request_send": Action(
+        "directory:update_request_send",
+        role="coordinator_a",
+        make=_make_update_request,
+        page="directory_stale",
+    ),
+    "directory:action_refer": Action(
+        "directory:action_refer",
+        role="worker_a",
+        make=_make_action_refer,
+        params=lambda world, obj: {"service": str(obj.service_id), "outcome": "helped"},
+        page="plan",
+    ),
 }
 
 # Outside the apps' matrix: how a URL that accepts POST without a form page of its own is covered.
@@ -590,6 +629,8 @@ PAGES = {
     "plan": lambda household: reverse("cases:plan_detail", args=[household.pk]),
     "caseload": lambda household: reverse("cases:caseload"),
     "notifications": lambda household: reverse("teams:notifications"),
+    "service": lambda service: reverse("directory:service", args=[service.pk]),
+    "directory_stale": lambda _service: reverse("directory:stale"),
     "handover": lambda household: (
         reverse("cases:handover", args=[household.team_id]) + f"?worker={household.lead_worker_id}"
     ),
@@ -669,6 +710,7 @@ QUERY_PARAMETERS = {
     "cases:share_add": ["referral", "recipient", "purpose"],
     "cases:household_access_log": ["page", "print", "from", "to"],
     "cases:user_access_log": ["page", "from", "to"],
+    "directory:search": ["q", "domain", "group", "age", "area", "stale", "page", "household", "action"],
 }
 
 

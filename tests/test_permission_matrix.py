@@ -32,6 +32,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
 from django.utils import timezone
 
+from api.models import ApiClient
+from api.services import client_create
 from cases import gateway, zrm
 from cases.forms import (
     ActionForm,
@@ -69,6 +71,9 @@ from cases.tests.factories import (
     TaskFactory,
 )
 from cases.views.referrals import DECISIONS, referral_decide
+from directory.forms import ServiceForm
+from directory.models import Service, UpdateRequest
+from directory.testing import new_service_payload
 from documents.testing import stored_document
 from mandates.forms import MandateForm
 from mandates.models import Mandate
@@ -98,7 +103,7 @@ USERS = {
 HELD_IN_TEAM_A = {"worker": {policy.WORKER}, "coordinator": {policy.COORDINATOR}, "manager": {policy.MANAGER}}
 HELD_ANYWHERE = {**HELD_IN_TEAM_A, "other_worker": {policy.WORKER}, "partner": {policy.PARTNER}}
 
-APPS = ("cases", "teams", "mandates", "documents")
+APPS = ("cases", "teams", "mandates", "documents", "directory")
 APP_URLS = sorted((name, route) for name, route in URLS if name and name.split(":")[0] in APPS)
 
 
@@ -144,6 +149,12 @@ TARGETS = {
 NOT_OF_TEAM_A = {
     "mandates:partner": "an organisation: its figures are those of the viewer's own teams",
     "cases:partner_referral_status": "a signal of the partner's organisation, found among its own",
+    # The social map is the same for every team (directory/): its records belong to no team.
+    "directory:service": "a service of the social map, of no team",
+    "directory:service_edit": "a service of the social map, of no team",
+    "directory:service_verify": "a service of the social map, of no team",
+    "directory:contact_add": "a service of the social map, of no team",
+    "directory:update_request_send": "an organisation of the social map, of no team",
 }
 
 
@@ -194,6 +205,13 @@ class Objects:
         )
 
     @cached_property
+    def service(self):
+        """A service of the social map, due for a check (directory/testing.py)."""
+        from directory.testing import matrix_service
+
+        return matrix_service()
+
+    @cached_property
     def closed_household(self):
         return HouseholdFactory(team=self.team, lead_worker=self.worker, closed=True)
 
@@ -239,6 +257,12 @@ class Objects:
         return stored_document(self.household, self.worker)
 
     @cached_property
+    def api_client(self):
+        """An API client of the partner team A holds a mandate with (its manager's, api/)."""
+        organisation = self.world.partner.organisation
+        return client_create(name="Leerlingvolgsysteem", organisation=organisation, by=None)[0]
+
+    @cached_property
     def feed(self):
         """The worker's calendar feed: its secret token is all a calendar app has."""
         return CalendarFeed.objects.get_or_create(user=self.worker)[0]
@@ -247,6 +271,20 @@ class Objects:
         """The object the URL is about (None for a URL of no particular object)."""
         scope = DECLARED[name][3] if name in DECLARED else None
         return getattr(self, TARGETS.get(name, scope)) if scope else None
+
+    def _directory_kwargs(self, name: str, household: dict) -> dict:
+        if name == "directory:action_refer":
+            return {**household, "action_pk": self.action.pk}
+        if name == "directory:update_request_send":
+            return {"pk": self.service.organisation_id}
+        if name in (
+            "directory:service",
+            "directory:service_edit",
+            "directory:service_verify",
+            "directory:contact_add",
+        ):
+            return {"pk": self.service.pk}
+        return {}
 
     def kwargs(self, name: str) -> dict:
         household = {"pk": self.household.pk}
@@ -282,7 +320,13 @@ class Objects:
             "mandates:edit": {"pk": self.mandate.pk},
             "mandates:review": {"pk": self.mandate.pk},
             "mandates:partner": {"pk": self.mandate.organisation_id},
+            **{
+                f"mandates:{name}": {"pk": self.api_client.pk}
+                for name in ("api_client", "api_client_webhook", "api_client_rotate", "api_client_revoke")
+            },
         }
+        if name.startswith("directory:"):
+            return self._directory_kwargs(name, household)
         if name in by_name:
             return by_name[name]
         target = self.target(name)
@@ -414,6 +458,9 @@ SUCCESS = {
     ("cases:person_export", "GET"): STEP_UP,  # the resident's data: the password again first
     ("cases:referral_emergency", "GET"): STEP_UP,  # emergency access: the password again first
     ("cases:referral_emergency", "POST"): STEP_UP,
+    # A new API client secret is shown once, in the answer to the POST that made it (api/).
+    ("mandates:api_client_add", "POST"): 200,
+    ("mandates:api_client_rotate", "POST"): 200,
 }
 
 
@@ -739,6 +786,19 @@ PAYLOADS = {
         "notes": "Loopt goed.",
         "next_review_on": _day(180),
     },
+    "mandates:api_client_add": lambda o, w, u: {
+        **_once(),
+        "organisation": str(o.mandate.organisation_id),
+        "name": "Leerlingvolgsysteem",
+        "scopes": ["signals:create", "signals:read"],
+        "reason": "Afgesproken in het convenant",
+    },
+    "mandates:api_client_webhook": lambda o, w, u: {
+        "webhook_url": f"https://lvs.example/{next(_counter)}",
+        "reason": "Nieuw adres",
+    },
+    "mandates:api_client_rotate": lambda o, w, u: {"which": "webhook", "reason": "Nieuw systeem"},
+    "mandates:api_client_revoke": lambda o, w, u: {"reason": "Contract beëindigd"},
 }
 
 # URL name → function(objects, world) → what a successful POST changes (and a refused one not).
@@ -811,6 +871,29 @@ STATE = {
     "mandates:add": lambda o, w: Mandate.objects.count(),
     "mandates:edit": lambda o, w: _fresh(o.mandate).scope,
     "mandates:review": lambda o, w: o.mandate.reviews.count(),
+    "mandates:api_client_add": lambda o, w: ApiClient.objects.count(),
+    "mandates:api_client_webhook": lambda o, w: _fresh(o.api_client).webhook_url,
+    "mandates:api_client_rotate": lambda o, w: _fresh(o.api_client).webhook_secret,
+    "mandates:api_client_revoke": lambda o, w: _fresh(o.api_client).revoked_at,
+}
+
+
+# The social map (directory/).
+PAYLOADS |= {
+    "directory:service_add": lambda o, w, u: new_service_payload(o.service.organisation_id),
+    "directory:service_edit": lambda o, w, u: as_posted(ServiceForm(instance=o.service), name=_new("Dienst")),
+    "directory:service_verify": lambda o, w, u: {},
+    "directory:contact_add": lambda o, w, u: {**_once(), "name": "Ilse Brouwer", "role": "Consulent"},
+    "directory:update_request_send": lambda o, w, u: {},
+    "directory:action_refer": lambda o, w, u: {"service": str(o.service.pk), "outcome": "helped"},
+}
+STATE |= {
+    "directory:service_add": lambda o, w: Service.objects.count(),
+    "directory:service_edit": lambda o, w: _fresh(o.service).name,
+    "directory:service_verify": lambda o, w: _fresh(o.service).last_verified,
+    "directory:contact_add": lambda o, w: o.service.contacts.count(),
+    "directory:update_request_send": lambda o, w: UpdateRequest.objects.count(),
+    "directory:action_refer": lambda o, w: (_fresh(o.action).service_id, _fresh(o.action).service_outcome),
 }
 
 

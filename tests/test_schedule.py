@@ -34,7 +34,13 @@ def test_a_due_job_is_queued_once_when_the_clock_runs_twice():
     now = at(2026, 3, 2, 7, 0, 30)
     first = schedule.run_due(now)
     # A new installation checks at once; the digest waits for 07:00 …
-    assert set(first) == {"deadline_checks", "evaluation_checks", "mandate_reviews", "scan_quarantine"}
+    assert set(first) == {
+        "deadline_checks",
+        "evaluation_checks",
+        "mandate_reviews",
+        "scan_quarantine",
+        "webhook_resume",
+    }
     assert schedule.run_due(now) == []
     assert queued("deadline_checks") == 1
     digest = ScheduledRun.objects.get(name="daily_digest")
@@ -83,10 +89,17 @@ def test_two_clocks_at_the_same_moment_queue_a_job_once():
         thread.join(timeout=30)
     names = sorted(name for names in results for name in names)
     # Due at 07:00:30: the hourly check, the two 06:30 checks, the digest and the quarantine's
-    # scan (every 15 minutes); each queued once.
-    names_due = ["daily_digest", "deadline_checks", "evaluation_checks", "mandate_reviews", "scan_quarantine"]
+    # scan and the webhooks' resume (every 15 minutes); each queued once.
+    names_due = [
+        "daily_digest",
+        "deadline_checks",
+        "evaluation_checks",
+        "mandate_reviews",
+        "scan_quarantine",
+        "webhook_resume",
+    ]
     assert names == names_due
-    assert DBTaskResult.objects.count() == 5
+    assert DBTaskResult.objects.count() == len(names_due)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -27,10 +27,17 @@ PUBLIC = {
     "admin:login": "redirects to the account login",
     "api:schema": "the API's OpenAPI description: no data",
     "api:docs": "the API's documentation page: no data",
+    "directory_public:update_answer": "an update request's signed single-use link (404 without one)",
 }
 # The API for partner systems: a bearer token is its login, so without one the answer is 401
 # (problem details), never a redirect to a login page a program cannot use.
-TOKEN_ONLY = {"api:signals", "api:signal"}
+TOKEN_ONLY = {
+    "api:signals",
+    "api:signal",
+    "directory_api:root",
+    "directory_api:services",
+    "directory_api:service",
+}
 
 
 def walk(patterns, prefix="", namespace=None):

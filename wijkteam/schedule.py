@@ -74,6 +74,10 @@ JOBS: dict[str, Job] = {
     "prune_notifications": Job("teams.notifications.prune", Daily(datetime.time(3, 0))),
     # Documents stored in quarantine while clamd was unreachable.
     "scan_quarantine": Job("documents.tasks.scan_pending", Every(minutes=15)),
+    # Webhook deliveries to partner systems whose queued attempt was lost.
+    "webhook_resume": Job("api.webhooks.resume_stalled", Every(minutes=15)),
+    # The social map: one reminder to organisations that left an update request unanswered.
+    "directory_update_reminders": Job("directory.updates.remind", Daily(datetime.time(9, 0))),
 }
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cases",
     "mandates",
     "documents",
+    "directory",  # the social map (sociale kaart), HSDS 3.0 in and out
     # The JSON API for partner systems (api/): REST framework, OAuth 2 client credentials, the
     # generated OpenAPI description and its docs' assets (served from static, no CDN).
     "rest_framework",
@@ -395,10 +396,20 @@ WIJKTEAM_MAIL_GIVE_UP_HOURS = int(os.environ.get("WIJKTEAM_MAIL_GIVE_UP_HOURS", 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wijkteam@localhost")
 # Where the app is reached: the links in e-mails the worker sends (no request to build them from).
 WIJKTEAM_SITE_URL = os.environ.get("WIJKTEAM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The social map (directory/updates.py): days an update request's link works, and after how many
+# days without an answer the organisation is reminded once.
+WIJKTEAM_UPDATE_REQUEST_DAYS = int(os.environ.get("WIJKTEAM_UPDATE_REQUEST_DAYS", "42"))
+WIJKTEAM_UPDATE_REMINDER_DAYS = int(os.environ.get("WIJKTEAM_UPDATE_REMINDER_DAYS", "21"))
 
 # --- The API for partner systems (api/) ----------------------------------------------------
 # Tokens of the client-credentials grant live at most an hour (issue 19); shorter by environment.
 WIJKTEAM_API_TOKEN_SECONDS = min(int(os.environ.get("WIJKTEAM_API_TOKEN_SECONDS", "3600")), 3600)
+# Webhooks to partner systems (api/webhooks.py): seconds an attempt may take; plain http to this
+# machine (127.0.0.1, localhost) only where allowed (development, tests), https otherwise.
+WIJKTEAM_WEBHOOK_TIMEOUT = int(os.environ.get("WIJKTEAM_WEBHOOK_TIMEOUT", "5"))
+WIJKTEAM_WEBHOOK_ALLOW_LOOPBACK = env_bool("WIJKTEAM_WEBHOOK_ALLOW_LOOPBACK", DEBUG)
+# Failed token requests (wrong client id or secret) per client id and per address in 15 minutes.
+WIJKTEAM_API_TOKEN_FAILURES = int(os.environ.get("WIJKTEAM_API_TOKEN_FAILURES", "10"))
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": WIJKTEAM_API_TOKEN_SECONDS,

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from directory import urls as directory_urls
 from wijkteam import offline, tasks_admin, views
 
 # The admin logs in through allauth too, so it gets the same rate limits and second factor.
@@ -21,11 +22,14 @@ urlpatterns = [
     path("offline/", offline.offline_page, name="offline"),
     path("sw.js", offline.service_worker, name="service_worker"),
     # The JSON API for partner systems (api/): token, signals, its description and docs.
+    path("", include(directory_urls.api_patterns)),  # before api/'s catch-all of /api/
     path("", include("api.urls")),
     path("", include("cases.urls")),
     path("", include("teams.urls")),
     path("", include("mandates.urls")),
     path("", include("documents.urls")),
+    path("", include("directory.urls")),
+    path("", include(directory_urls.public_patterns)),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path(settings.ADMIN_URL_PATH, admin.site.urls),

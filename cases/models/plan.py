@@ -185,6 +185,11 @@ class Goal(models.Model):
         return self.family_words[:60]
 
 
+class ServiceOutcome(models.TextChoices):
+    HELPED = "helped", _("Yes, it led to help")
+    NOT_HELPED = "not_helped", _("No, it did not lead to help")
+
+
 class Action(models.Model):
     """What someone does, by when: the family, the network, the worker or a partner organisation."""
 
@@ -246,6 +251,23 @@ class Action(models.Model):
         null=True,
         blank=True,
         related_name="actions",
+    )
+    # A referral to a service of the social map (directory/): the link itself shares nothing with
+    # the organisation; a warm handover goes through the sharing gate (cases/services/sharing.py).
+    service = models.ForeignKey(
+        "directory.Service",
+        verbose_name=_("referred to service"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+    )
+    service_outcome = models.CharField(
+        _("did the service help?"),
+        max_length=12,
+        choices=ServiceOutcome.choices,
+        blank=True,
+        help_text=_("What came of the referral, for what the team learns about the service."),
     )
 
     objects = AuditedQuerySet.as_manager()

@@ -122,7 +122,7 @@ def _desk(request, household: Household, members: list[Person]) -> dict:
         request.user,
         household,
         plan.actions.filter(status=Action.Status.OPEN)
-        .select_related("person", "network_member", "worker", "organisation")
+        .select_related("person", "network_member", "worker", "organisation", "service")
         .order_by(F("due_date").asc(nulls_last=True), "id")[:5]
         if plan
         else [],

@@ -46,7 +46,9 @@ def _plan_context(request, household: Household, plan: Plan | None) -> dict:
         actions = with_offers(
             request.user,
             household,
-            plan.actions.select_related("person", "network_member", "worker", "organisation", "goal__domain"),
+            plan.actions.select_related(
+                "person", "network_member", "worker", "organisation", "goal__domain", "service"
+            ),
         )
     low = charts.low_domains(household)
     return {

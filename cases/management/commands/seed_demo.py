@@ -27,6 +27,7 @@ from cases.management.demo_handover import seed_leaver
 from cases.management.demo_outreach import seed_contacts
 from cases.management.demo_plans import seed_plans
 from cases.models import Household, Person, Referral
+from directory.demo import seed_directory
 from documents.demo import seed_documents
 from mandates.demo import seed_mandates, seed_profile
 from teams.models import Municipality, Organisation, Position, Sector, Team, User
@@ -138,6 +139,7 @@ class Command(BaseCommand):
                 seed_leaver(team, users[f"coordinator.{name.lower()}"], users["manager"])
                 seed_documents(team)
             seed_api_client(organisations)
+            seed_directory()
         self._print_accounts()
 
     def _municipality(self) -> Municipality:

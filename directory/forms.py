@@ -1,0 +1,199 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cases.models.plan import ServiceOutcome
+from directory.models import (
+    Contact,
+    Service,
+    Taxonomy,
+    TaxonomyTerm,
+    validate_area_codes,
+)
+from teams.models import Organisation, validate_postcode_areas
+from wijkteam.widgets import DateInput
+
+
+class SearchForm(forms.Form):
+    """The search of the social map (GET). A value that is not valid is shown at its field and
+    left out of the search."""
+
+    q = forms.CharField(label=_("What are you looking for?"), max_length=100, required=False)
+    domain = forms.ModelChoiceField(
+        label=_("Life domain"),
+        queryset=TaxonomyTerm.objects.filter(taxonomy=Taxonomy.LIFE_DOMAIN),
+        required=False,
+        empty_label=_("All life domains"),
+        to_field_name="code",
+    )
+    group = forms.ModelChoiceField(
+        label=_("Target group"),
+        queryset=TaxonomyTerm.objects.filter(taxonomy=Taxonomy.TARGET_GROUP),
+        required=False,
+        empty_label=_("All target groups"),
+        to_field_name="code",
+    )
+    age = forms.IntegerField(label=_("Age"), min_value=0, max_value=120, required=False)
+    area = forms.CharField(
+        label=_("Postcode or neighbourhood"),
+        max_length=10,
+        required=False,
+        help_text=_("E.g. 8021 AB, or a CBS code like WK019301."),
+    )
+    stale = forms.BooleanField(label=_("Only entries due for a check"), required=False)
+
+    def clean_area(self):
+        area = self.cleaned_data["area"].replace(" ", "").upper()
+        if not area:
+            return ""
+        if (len(area) in (4, 6) and area[:4].isdigit() and area[0] != "0" and area[4:].isalpha()) or (
+            area[:2] in ("WK", "BU", "GM") and area[2:].isdigit() and len(area) in (6, 8, 10)
+        ):
+            return area
+        raise ValidationError(_("Enter a postcode (8021 AB), its four digits, or a CBS code (WK019301)."))
+
+    def params(self) -> dict:
+        """What is valid of the search: the fields without an error."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned.get(name) for name in self.fields if name not in self.errors}
+
+
+class CodeListField(forms.CharField):
+    """A list of codes typed with spaces or commas ("WK019301, WK019302")."""
+
+    def __init__(self, *args, validator, **kwargs):
+        self.list_validator = validator
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [code.strip().upper() for code in text.replace(",", " ").split() if code.strip()]
+
+    def validate(self, value):
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        self.list_validator(value)
+
+
+class ServiceForm(forms.ModelForm):
+    area_codes = CodeListField(
+        label=_("Service area (CBS codes)"),
+        required=False,
+        validator=validate_area_codes,
+        help_text=_("Municipality (GM0193), wijken (WK019301) or buurten; empty for everywhere."),
+    )
+    postcode_areas = CodeListField(
+        label=_("Postcode areas"),
+        required=False,
+        validator=validate_postcode_areas,
+        help_text=_("Four-digit postcode areas, e.g. 8021 8022; empty for everywhere."),
+    )
+    reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
+
+    class Meta:
+        model = Service
+        fields = [
+            "organisation",
+            "name",
+            "description",
+            "status",
+            "life_domains",
+            "target_groups",
+            "minimum_age",
+            "maximum_age",
+            "eligibility",
+            "how_to_refer",
+            "costs",
+            "languages",
+            "accessibility",
+            "url",
+            "email",
+            "phone",
+            "area_codes",
+            "postcode_areas",
+            "last_verified",
+            "verification_months",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "eligibility": forms.Textarea(attrs={"rows": 2}),
+            "how_to_refer": forms.Textarea(attrs={"rows": 3}),
+            "life_domains": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "last_verified": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.all()
+        self.fields["life_domains"].queryset = TaxonomyTerm.objects.filter(taxonomy=Taxonomy.LIFE_DOMAIN)
+        self.fields["target_groups"].queryset = TaxonomyTerm.objects.filter(taxonomy=Taxonomy.TARGET_GROUP)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(_("What"), "organisation", "name", "description", "status", "life_domains"),
+            Fieldset(
+                _("For whom"),
+                "target_groups",
+                "minimum_age",
+                "maximum_age",
+                "eligibility",
+                "area_codes",
+                "postcode_areas",
+            ),
+            Fieldset(_("How to get it"), "how_to_refer", "costs", "languages", "accessibility"),
+            Fieldset(_("Reaching the service"), "url", "email", "phone"),
+            Fieldset(_("Kept current"), "last_verified", "verification_months"),
+            "reason",
+            Submit("save", _("Save")),
+        )
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "role", "phone", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(*self.fields, Submit("save", _("Save")))
+
+
+class ReferForm(forms.Form):
+    """From a plan's action: which service of the social map it refers to, and what came of it."""
+
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=Service.objects.exclude(status=Service.Status.INACTIVE), required=False
+    )
+    outcome = forms.ChoiceField(
+        label=_("Did the service help?"),
+        choices=[("", _("Not known yet")), *ServiceOutcome.choices],
+        required=False,
+    )
+
+
+class UpdateAnswerForm(forms.Form):
+    """What the organisation's contact answers through the link of an update request."""
+
+    confirmed = forms.BooleanField(
+        label=_("The entries above are correct"),
+        required=False,
+        help_text=_("Tick this when nothing needs to change."),
+    )
+    proposal = forms.CharField(
+        label=_("What should change?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("confirmed") and not (cleaned.get("proposal") or "").strip():
+            raise ValidationError(_("Confirm the entries, or write what should change."))
+        return cleaned
