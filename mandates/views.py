@@ -137,6 +137,8 @@ def partner_detail(request, pk):
         "organisation": organisation,
         "row": rows[0] if rows else None,
         "bars": bars,
+        # The chart is as wide as its slots, and the table's equal columns lie under its bars.
+        "chart_width": 10 * len(bars),
         "start": start,
         "end": end,
     }

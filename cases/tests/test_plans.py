@@ -23,6 +23,7 @@ from cases.tests.factories import (
     zrm_domain,
 )
 from cases.tests.test_views import rich_household
+from tests.svg import svg_numbers
 
 
 @pytest.fixture
@@ -307,6 +308,9 @@ def test_scoring_every_domain_and_the_chart_moves(client, world, plan, household
     assert finances.scores == [2, 4]
     assert finances.points == "10.0,49 190.0,23", "the line rises from 2 to 4"
     assert "<svg" in page.text and "<table" in page.text and "<caption>" in page.text
+    # In Dutch the page would write 10,0: the browser then draws every dot at the left edge.
+    drawn = svg_numbers(page.text)
+    assert ("circle", "cx", "190.0") in drawn and ("polyline", "points", "10.0,49 190.0,23") in drawn
 
 
 def test_a_missing_domain_or_a_future_date_is_refused(client, world, household):

@@ -4,6 +4,7 @@ positions: teams/tests/)."""
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -16,6 +17,7 @@ from cases.tests.factories import ContactFactory, HouseholdFactory, ReferralFact
 from mandates.models import Mandate
 from mandates.tests.factories import MandateFactory
 from teams.tests.factories import OrganisationFactory, PositionFactory
+from tests.svg import svg_numbers
 
 pytestmark = pytest.mark.django_db
 
@@ -235,6 +237,14 @@ def test_partner_page_shows_signals_per_month(client, world):
     counts = [count for _month, count, _x, _y, _h in page.context["bars"]]
     assert len(counts) == 12 and sum(counts) == 3
     assert "<svg" in page.text and "<caption>" in page.text
+    drawn = svg_numbers(page.text)
+    # Twelve slots of 10 units: the viewBox is exactly as wide, so each bar lies over its column.
+    assert ("svg", "viewbox", "0 0 120 60") in drawn
+    assert len([n for n in drawn if n[:2] == ("rect", "x")]) == 12
+    # A year across New Year is named at its first month.
+    headers = re.findall(r'<th scope="col">([^<]*)(?:<br>(\d{4}))?</th>', page.text)
+    years = sorted({month.year for month, *_bar in page.context["bars"]})
+    assert len(headers) == 12 and headers[0][1] and [int(y) for _m, y in headers if y] == years
 
 
 @pytest.mark.parametrize("partners", [1, 15])
