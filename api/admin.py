@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from api import webhooks
-from api.models import SCOPES, ApiClient, SignalSubmission, WebhookDelivery
-from api.services import client_create, client_revoke
+from api.models import SCOPES, ApiClient, SignalSubmission, WebhookDelivery, default_scopes
+from api.services import check_scopes, client_create, client_revoke
 
 
 class ApiClientForm(forms.ModelForm):
@@ -18,12 +18,18 @@ class ApiClientForm(forms.ModelForm):
         label=_("scopes"),
         choices=list(SCOPES.items()),
         widget=forms.CheckboxSelectMultiple,
-        initial=list(SCOPES),
+        initial=default_scopes,
     )
 
     class Meta:
         model = ApiClient
         fields = ["name", "organisation", "scopes", "webhook_url"]
+
+    def clean_scopes(self):
+        try:
+            return check_scopes(self.cleaned_data["scopes"])
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
 
     def clean_webhook_url(self):
         url = self.cleaned_data["webhook_url"]

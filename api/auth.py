@@ -32,6 +32,16 @@ def client_of(request) -> ApiClient | None:
     return getattr(getattr(request, "_request", request), "api_client", None)
 
 
+def granted(request, scope: str) -> bool:
+    """Whether this call may do what `scope` allows: the token carries it (a token can be asked
+    for fewer scopes than its client has, RFC 6749 3.3) and the client still has it (a scope the
+    manager took away stops at once, whatever tokens were issued before)."""
+    token, client = getattr(request, "auth", None), client_of(request)
+    if token is None or client is None:
+        return False
+    return token.allow_scopes([scope]) and scope in client.scopes
+
+
 def _refused(request, why: str) -> None:
     security_log.warning(
         "api call refused: %s",
@@ -111,13 +121,14 @@ class ClientPermission(permissions.BasePermission):
     (`required_scope`, per HTTP method)."""
 
     required_scopes: dict[str, str] = {}
+    acting_person_required = True
 
     def has_permission(self, request, view):
         token = request.auth
         if token is None or client_of(request) is None:
             return False  # 401: DRF answers "not authenticated" with the Bearer challenge
         acting = _acting_person(request)
-        if not acting:
+        if not acting and self.acting_person_required:
             _refused(request, "no acting person")
             raise ActingPersonMissing
         request._request.acting_person = acting
@@ -125,16 +136,20 @@ class ClientPermission(permissions.BasePermission):
         scope = self.required_scopes.get(method)
         if scope is None and method != "OPTIONS":
             return True  # a method the endpoint does not take: REST framework answers 405
-        if scope is None or not token.allow_scopes([scope]) or scope not in client_of(request).scopes:
+        if scope is None or not granted(request, scope):
             _refused(request, f"scope {scope} not granted")
             self.message = _("This token does not allow this call (scope %(scope)s).") % {"scope": scope}
             return False
         return True
 
 
-def needs(**scopes: str) -> type[ClientPermission]:
-    """The permission of an endpoint: needs(GET="signals:read", POST="signals:create")."""
-    return type("Needs", (ClientPermission,), {"required_scopes": scopes})
+def needs(*, acting_person: bool = True, **scopes: str) -> type[ClientPermission]:
+    """The permission of an endpoint: needs(GET="signals:read", POST="signals:create"). Without
+    `acting_person` the X-Acting-Person header is not asked for (data about no one: the social
+    map)."""
+    return type(
+        "Needs", (ClientPermission,), {"required_scopes": scopes, "acting_person_required": acting_person}
+    )
 
 
 class ActingPerson(ClientPermission):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from api import webhooks
-from api.models import SCOPES, ApiClient
+from api.models import SCOPES, ApiClient, default_scopes
 
 
 def _reason():
@@ -15,6 +15,18 @@ def _reason():
         label=_("Reason"),
         max_length=200,
         help_text=_("Kept in the history with your name and the time."),
+    )
+
+
+def _scopes():
+    return forms.MultipleChoiceField(
+        label=_("May"),
+        choices=list(SCOPES.items()),
+        widget=forms.CheckboxSelectMultiple,
+        initial=default_scopes,
+        help_text=_(
+            "Contact persons of the social map are professional data: only for partners that need them."
+        ),
     )
 
 
@@ -42,12 +54,7 @@ class ApiClientForm(forms.Form):
     name = forms.CharField(
         label=_("Name of the system"), max_length=100, help_text=_("E.g. the name of the partner's system.")
     )
-    scopes = forms.MultipleChoiceField(
-        label=_("May"),
-        choices=list(SCOPES.items()),
-        widget=forms.CheckboxSelectMultiple,
-        initial=list(SCOPES),
-    )
+    scopes = _scopes()
     webhook_url = WebhookUrlField()
     reason = _reason()
 
@@ -64,6 +71,16 @@ class WebhookForm(forms.Form):
 
     def __init__(self, *args, client: ApiClient, **kwargs):
         super().__init__(*args, initial={"webhook_url": client.webhook_url}, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(*self.fields, Submit("save", _("Save")))
+
+
+class ScopesForm(forms.Form):
+    scopes = _scopes()
+    reason = _reason()
+
+    def __init__(self, *args, client: ApiClient, **kwargs):
+        super().__init__(*args, initial={"scopes": list(client.scopes)}, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(*self.fields, Submit("save", _("Save")))
 

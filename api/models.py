@@ -18,14 +18,22 @@ from wijkteam.history import AuditedQuerySet
 
 SCOPE_CREATE = "signals:create"
 SCOPE_READ = "signals:read"
+# The social map through the HSDS API (directory/api.py): its services, organisations and
+# locations; with the second also their contact persons (professional data).
+SCOPE_DIRECTORY_READ = "directory:read"
+SCOPE_DIRECTORY_CONTACTS = "directory:contacts"
 SCOPES = {
     SCOPE_CREATE: _("Send signals"),
     SCOPE_READ: _("Read the status and feedback of the organisation's signals"),
+    SCOPE_DIRECTORY_READ: _("Read the social map (HSDS API)"),
+    SCOPE_DIRECTORY_CONTACTS: _("Also read the social map's contact persons"),
 }
+# What a client gets unless the manager ticks otherwise: the signals, not the social map.
+DEFAULT_SCOPES = [SCOPE_CREATE, SCOPE_READ]
 
 
 def default_scopes() -> list[str]:
-    return list(SCOPES)
+    return list(DEFAULT_SCOPES)
 
 
 def organisations_managed_by(user, *, in_force: bool = False):

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy
 from oauth2_provider.models import AccessToken, Application, RefreshToken
 
 from api import webhooks
-from api.models import SCOPES, ApiClient, organisations_managed_by
+from api.models import (
+    SCOPE_DIRECTORY_CONTACTS,
+    SCOPE_DIRECTORY_READ,
+    SCOPES,
+    ApiClient,
+    default_scopes,
+    organisations_managed_by,
+)
 from teams.models import Organisation, User
 
 NOT_MANAGED = gettext_lazy("Only a manager of a team with a mandate of this partner can change this.")
@@ -64,7 +71,7 @@ def client_create(
         organisation=organisation,
         application=application,
         user=account,
-        scopes=[scope for scope in (scopes or SCOPES) if scope in SCOPES],
+        scopes=check_scopes(scopes or default_scopes()),
         webhook_url=webhook_url,
         webhook_secret=webhooks.new_secret(),
     )
@@ -73,6 +80,35 @@ def client_create(
     client.full_clean()
     client.save()
     return client, secret
+
+
+def check_scopes(scopes) -> list[str]:
+    """The scopes in SCOPES' order; ValidationError at "scopes" for an unknown one, or for the
+    contact persons of the social map without the social map itself."""
+    scopes = set(scopes)
+    if not scopes <= set(SCOPES):
+        raise ValidationError({"scopes": _("Choose from the listed permissions.")})
+    if SCOPE_DIRECTORY_CONTACTS in scopes and SCOPE_DIRECTORY_READ not in scopes:
+        raise ValidationError(
+            {"scopes": _("The social map's contact persons only go with reading the social map.")}
+        )
+    return [scope for scope in SCOPES if scope in scopes]
+
+
+@transaction.atomic
+def scopes_set(*, client: ApiClient, scopes, by: User | None, reason: str = "") -> ApiClient:
+    """What the client may do from now on. A scope taken away stops at once, also for the tokens
+    issued before (api.auth.granted); a scope added needs a new token."""
+    client = ApiClient.objects.select_for_update().get(pk=client.pk)
+    _check_may_manage(by, client)
+    if client.revoked_at is not None:
+        raise ValidationError(_("This API client is revoked."))
+    client.scopes = check_scopes(scopes)
+    client._change_reason = _why(_("Permissions changed"), reason)
+    client._history_user = by
+    client.full_clean()
+    client.save()
+    return client
 
 
 def _check_may_manage(by: User | None, client: ApiClient) -> None:

@@ -43,7 +43,8 @@ def log(
 ) -> AccessEvent:
     """Record that request.user read (or was refused) something of a household."""
     user = request.user
-    team_id = household.team_id if household is not None else None
+    # A record of a team that hangs from no household (a named walk-in visit) names its team.
+    team_id = household.team_id if household is not None else getattr(obj, "team_id", None)
     held = sorted(roles_of(user).by_team.get(team_id, set())) if team_id else []
     if result == AccessEvent.Result.DENIED:
         basis = NO_POSITION

@@ -811,7 +811,18 @@ EXPORTED: dict[type, Spec] = {
     spec.model: spec for s in SPECS for spec in (s, *(child for child, _key in s.children))
 }
 # Models with a path to a person or household that are deliberately not exported, and why.
-EXCLUDED: dict[str, str] = {}
+EXCLUDED: dict[str, str] = {
+    # walkin/: a visit is recorded before anyone is known. What the household took from it (the
+    # topic and the note) is its first journal entry, "uit inloopspreekuur …", exported with the
+    # journal; the visit row itself is a count for the figures. The name and phone number the
+    # visitor gave are those of the person registered from it (their own details, exported) and
+    # are blanked with the household by retention (cases/retention.py, walkin/retention.py).
+    "walkin.Visit": "a walk-in visit: its topic and note are exported as the household's journal entry",
+    # Issue 24: a colleague's question to the team and its answers. The form asks for no personal
+    # data (the question only); it is pseudonymised with the household (cases/retention.py).
+    "cases.ConsultQuestion": "a professional's question to colleagues, not a record about the person",
+    "cases.ConsultAnswer": "a colleague's answer to such a question, not a record about the person",
+}
 
 
 # --- The document ----------------------------------------------------------------------------

@@ -153,6 +153,36 @@ def task(request, pk, *, perm: str | None = None) -> Task:
     return _child(request, found, pk, "task", perm)
 
 
+def consult_question(request, pk):
+    """A consult question of one of the user's teams (404, logged, otherwise), and its household
+    only if the user may see that household (HouseholdQuerySet.visible_to: need to know): else
+    the question is shown without it, and the row names no household."""
+    from cases.models import ConsultQuestion
+
+    access = _access(request)
+    found = (
+        ConsultQuestion.objects.visible_to(request.user)
+        .select_related("team", "asked_by", "addressed_to")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        _refuse(request, pk=pk, object_type="consult_question")
+    household = None
+    if found.household_id is not None:
+        household = (
+            Household.objects.visible_to(request.user)
+            .select_related("team")
+            .filter(pk=found.household_id)
+            .first()
+        )
+    found.visible_household = household
+    access.household = household
+    access.obj = found
+    access.object_type = "consult_question"
+    return found
+
+
 def _child(request, scoped, pk, object_type: str, perm: str | None):
     """A record that hangs from a household, fetched from its scoped queryset."""
     access = _access(request)

@@ -35,6 +35,8 @@ from cases.models import (
     Appointment,
     CaseReview,
     ConsentDecision,
+    ConsultAnswer,
+    ConsultQuestion,
     Contact,
     FollowUpDecision,
     Goal,
@@ -53,6 +55,8 @@ from cases.models import (
 )
 from documents import services as document_services
 from documents.models import Document
+from walkin import retention as walkin_retention
+from walkin.models import Visit as WalkInVisit
 
 
 def quarter_start(day: datetime.date | None) -> datetime.date | None:
@@ -119,6 +123,11 @@ TEXT = {
     Share: ("household", {"content": "", "override_reason": ""}),
     AccessRequest: ("person__household", {"note": ""}),
     Note: ("household", {"text": ""}),
+    # Consult questions about the household and their answers (issue 24).
+    ConsultQuestion: ("household", {"question": ""}),
+    ConsultAnswer: ("question__household", {"text": ""}),
+    # A walk-in visit that became the household (walkin/retention.py blanks the others).
+    WalkInVisit: ("household", {"name": "", "phone": "", "note": ""}),
     # The document's file is deleted from the storage (documents.services.delete_files).
     Document: ("household", {"title": "–", "file_name": "–"}),
 }
@@ -188,6 +197,7 @@ def apply(*, today: datetime.date | None = None) -> dict:
     households = list(due(today))
     ids = [household.pk for household in households]
     counts = {"households": len(ids), "submissions": purge_submissions(today)}
+    counts["walkin_named_visits"] = walkin_retention.blank_named(today)
     if not ids:
         RetentionRun(ran_on=today, counts=counts).save()
         return counts

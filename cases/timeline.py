@@ -29,6 +29,8 @@ from cases.models import (
     Assessment,
     CaseReview,
     ConsentDecision,
+    ConsultAnswer,
+    ConsultQuestion,
     Contact,
     DataCategory,
     Domain,
@@ -478,6 +480,9 @@ def household_changes(household: Household, limit: int = 200) -> list[Entry]:
         (Referral, {"id__in": referrals}),
         (AccessRequest, {"person_id__in": persons}),
         (Note, {"household_id": pk}),
+        # Consult questions linked to the household, and their answers (issue 24).
+        (ConsultQuestion, {"household_id": pk}),
+        (ConsultAnswer, {"question_id__in": ConsultQuestion.history.filter(household_id=pk).values("id")}),
     ]
     names = {}
     events = []

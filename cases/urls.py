@@ -1,7 +1,7 @@
 from django.urls import path
 
 from cases import views
-from cases.views import agenda, handover, notes
+from cases.views import agenda, consult, handover, notes
 
 app_name = "cases"
 
@@ -42,6 +42,11 @@ urlpatterns = [
     # On the road: contacts, safety warnings, households out of contact, closing.
     path("households/<uuid:pk>/contacts/new/", views.contact_new, name="contact_add"),
     path("households/<uuid:pk>/notes/new/", notes.note_add, name="note_add"),
+    # Ask the team (consultvragen, issue 24).
+    path("households/<uuid:pk>/consult/new/", consult.consult_ask, name="consult_ask"),
+    path("consult/", consult.consult_list, name="consult_list"),
+    path("consult/<int:pk>/", consult.consult_detail, name="consult_detail"),
+    path("consult/<int:pk>/agenda/", consult.consult_agenda, name="consult_agenda"),
     path("households/<uuid:pk>/warnings/new/", views.warning_add, name="warning_add"),
     path("households/<uuid:pk>/warnings/<int:warning_pk>/end/", views.warning_end, name="warning_end"),
     path("households/<uuid:pk>/follow-up/", views.follow_up_decide, name="follow_up_decide"),

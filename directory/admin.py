@@ -72,4 +72,12 @@ class UpdateRequestAdmin(NoDeleteAdmin):
 
 @admin.register(ApiAccess)
 class ApiAccessAdmin(NoDeleteAdmin):
+    """Retired grants (directory.models.ApiAccess), to read only: scopes are on the API client."""
+
     list_display = ["client", "scopes"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

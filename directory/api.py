@@ -2,72 +2,68 @@
 wrapper; search, taxonomy_term_id, organization_id, postcode, modified_after) and
 `/services/{id}`.
 
-Partners' systems call it with a bearer token of their API client (api/auth.py: OAuth 2 client
-credentials, the client active); what the client may read is its ApiAccess (directory/models.py):
-"directory:read", and contact persons only with "directory:contacts". A confidential location's
-address never leaves. Plain Django views (no REST framework schema): the partner API's OpenAPI
-description stays about signals; this API's description is HSDS's own openapi.json.
+Partners' systems call it like the partner API (api/): a bearer token of their API client (OAuth 2
+client credentials, api/auth.py), the client's rate, refusals as problem details (api/problems.py).
+What a call may read are the token's scopes (api.auth.granted: the token carries the scope and
+the client still has it): "directory:read" for the services, organisations and locations, and
+contact persons only with "directory:contacts" too; a token asked for with `scope=directory:read`
+gets no contact persons, whatever its client may. A confidential location's address never leaves.
+No X-Acting-Person header: nothing here is about a person the partner acts for. The answers are
+HSDS's own documents (JsonResponse), not in the partner API's OpenAPI description (this API's
+description is HSDS's openapi.json).
 """
 
 import datetime
-import logging
+import functools
 import uuid
 
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Prefetch, Q
 from django.http import JsonResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
-from django.views.decorators.http import require_GET
-from rest_framework.exceptions import AuthenticationFailed
-from rest_framework.request import Request
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import NotFound, ValidationError
 
-from api.auth import ClientAuthentication
+from api.auth import granted, needs
+from api.models import SCOPE_DIRECTORY_CONTACTS, SCOPE_DIRECTORY_READ
+from api.views import language_of
 from cases.gateway import no_case_data
 from directory import hsds, search
-from directory.models import PROFILE_URI, ApiAccess, Contact, Location, Service, ServiceAtLocation
-from teams.security import origin_of
+from directory.models import PROFILE_URI, Contact, Location, Service, ServiceAtLocation
 
-security_log = logging.getLogger("wijkteam.security")
 PER_PAGE, MAX_PER_PAGE = 50, 200
 
 
-def _problem(status: int, title: str) -> JsonResponse:
-    response = JsonResponse({"status": status, "title": title}, status=status)
-    response["Content-Type"] = "application/problem+json"
-    if status == 401:
-        response["WWW-Authenticate"] = 'Bearer realm="api"'
-    return response
-
-
 def hsds_endpoint(view):
-    """The client's token (401 without a valid one), its grant (403 without "directory:read"),
-    and `request.directory_contacts`: whether contact persons may leave."""
+    """A GET of the partner API's machinery: 401 without a valid token, 403 without
+    "directory:read" (problem details), and `request.directory_contacts`: whether contact
+    persons may leave in this call."""
 
-    def wrapped(request, *args, **kwargs):
-        try:
-            result = ClientAuthentication().authenticate(Request(request))
-        except AuthenticationFailed:
-            result = None
-        if result is None:
-            return _problem(401, "Not authenticated")
-        access = ApiAccess.objects.filter(client=request.api_client).first()
-        scopes = set(access.scopes) if access is not None else set()
-        if ApiAccess.READ not in scopes:
-            security_log.warning(
-                "hsds api refused: no directory:read",
-                extra={"event": "api_refused", "client": request.api_client.pk, "origin": origin_of(request)},
-            )
-            return _problem(403, "This client may not read the social map")
-        request.directory_contacts = ApiAccess.CONTACTS in scopes
+    @functools.wraps(view)
+    def handler(request, *args, **kwargs):
+        request._request.directory_contacts = granted(request, SCOPE_DIRECTORY_CONTACTS)
         return view(request, *args, **kwargs)
 
-    wrapped.login_required = False
-    wrapped.csrf_exempt = True
-    wrapped.__name__ = view.__name__
-    wrapped.__module__ = view.__module__
-    return no_case_data()(require_GET(wrapped))
+    drf_view = extend_schema(exclude=True)(
+        api_view(["GET"])(permission_classes([needs(GET=SCOPE_DIRECTORY_READ, acting_person=False)])(handler))
+    )
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with translation.override(language_of(request)):
+            response = drf_view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
+    wrapped.cls, wrapped.initkwargs = drf_view.cls, drf_view.initkwargs
+    wrapped.login_required = False  # the token is the login
+    wrapped.csrf_exempt = True  # a bearer token, no cookie: nothing to forge
+    return no_case_data()(wrapped)
 
 
 def _services(*, with_contacts: bool):
@@ -131,10 +127,11 @@ def _filtered(request):
     services = _services(with_contacts=request.directory_contacts).exclude(status=Service.Status.INACTIVE)
     term = request.GET.get("taxonomy_term_id", "")
     if term:
-        services = services.filter(Q(life_domains=_uuid(term)) | Q(target_groups=_uuid(term))).distinct()
+        wanted = _uuid(term, "taxonomy_term_id")
+        services = services.filter(Q(life_domains=wanted) | Q(target_groups=wanted)).distinct()
     organisation = request.GET.get("organization_id", "")
     if organisation:
-        wanted = _uuid(organisation)
+        wanted = _uuid(organisation, "organization_id")
         services = services.filter(
             Q(organisation__directory_profile__id=wanted) | Q(organisation__name__in=_names_with_uuid(wanted))
         )
@@ -145,7 +142,7 @@ def _filtered(request):
     if modified:
         when = _moment(modified)
         if when is None:
-            raise ValueError("modified_after")
+            raise _invalid("modified_after")
         services = services.filter(modified_at__gt=when)
     text = request.GET.get("search", "")
     return search.by_text(services, text) if text.strip() else services.order_by("name", "id")
@@ -164,11 +161,15 @@ def _moment(text: str) -> datetime.datetime | None:
     return when
 
 
-def _uuid(value: str) -> uuid.UUID:
+def _invalid(name: str) -> ValidationError:
+    return ValidationError({name: [_("This value is not valid here.")]})
+
+
+def _uuid(value: str, name: str) -> uuid.UUID:
     try:
         return uuid.UUID(value)
     except ValueError:
-        raise ValueError("id") from None
+        raise _invalid(name) from None
 
 
 def _names_with_uuid(wanted: uuid.UUID) -> list[str]:
@@ -187,18 +188,15 @@ def _number(request, name: str, default: int, maximum: int) -> int:
     if not raw:
         return default
     if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        raise ValueError(name)
+        raise _invalid(name)
     return int(raw)
 
 
 @hsds_endpoint
 def services(request):
-    try:
-        found = _filtered(request)
-        per_page = _number(request, "per_page", PER_PAGE, MAX_PER_PAGE)
-        number = _number(request, "page", 1, 10**6)
-    except ValueError as error:
-        return _problem(400, f"Invalid parameter: {error}")
+    found = _filtered(request)
+    per_page = _number(request, "per_page", PER_PAGE, MAX_PER_PAGE)
+    number = _number(request, "page", 1, 10**6)
     paginator = Paginator(found, per_page)
     try:
         page = paginator.page(number)
@@ -230,6 +228,6 @@ def service(request, pk):
         .first()
     )
     if found is None:
-        return _problem(404, "Not found")
+        raise NotFound
     contacts = _organisation_contacts([found], request.directory_contacts)
     return JsonResponse(service_out(found, contacts, with_contacts=request.directory_contacts))

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.models.plan import ServiceOutcome
 from directory.models import (
     Contact,
+    Location,
+    OpeningHours,
     Service,
     Taxonomy,
     TaxonomyTerm,
@@ -154,26 +156,176 @@ class ServiceForm(forms.ModelForm):
 
 
 class ContactForm(forms.ModelForm):
+    reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
+    # Their expertise, as for team members (teams/expertise.py): found by "Wie weet iets van…".
+    domains = forms.MultipleChoiceField(
+        label=_("Life domains"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    methods = forms.MultipleChoiceField(
+        label=_("Methods"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    client_groups = forms.MultipleChoiceField(
+        label=_("Client groups"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
     class Meta:
         model = Contact
-        fields = ["name", "role", "phone", "email"]
+        fields = [
+            "name",
+            "role",
+            "phone",
+            "email",
+            "domains",
+            "methods",
+            "client_groups",
+            "languages",
+            "note",
+        ]
 
     def __init__(self, *args, **kwargs):
+        from teams import expertise
+
         super().__init__(*args, **kwargs)
+        for name, choices in expertise.KINDS.items():
+            self.fields[name].choices = [(code, str(label)) for code, label in choices()]
         self.helper = FormHelper()
         self.helper.layout = Layout(*self.fields, Submit("save", _("Save")))
+
+
+class LocationForm(forms.ModelForm):
+    """A location of the service's organisation: address, whether it is confidential, and the
+    area it serves (CBS codes, postcode areas)."""
+
+    area_codes = CodeListField(
+        label=_("Service area (CBS codes)"),
+        required=False,
+        validator=validate_area_codes,
+        help_text=_(
+            "Municipality (GM0193), wijken (WK019301) or buurten (BU01930101); empty: as the service."
+        ),
+    )
+    postcode_areas = CodeListField(
+        label=_("Postcode areas"),
+        required=False,
+        validator=validate_postcode_areas,
+        help_text=_("Four-digit postcode areas, e.g. 8021 8022; empty: as the service."),
+    )
+    reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
+
+    class Meta:
+        model = Location
+        fields = [
+            "name",
+            "street",
+            "postcode",
+            "city",
+            "municipality_code",
+            "confidential",
+            "area_codes",
+            "postcode_areas",
+        ]
+
+    def clean_postcode(self):
+        postcode = self.cleaned_data["postcode"].strip().upper()
+        if len(postcode) == 6 and postcode[:4].isdigit():
+            postcode = f"{postcode[:4]} {postcode[4:]}"  # 8021AB as 8021 AB
+        return postcode
+
+    def clean_municipality_code(self):
+        return self.cleaned_data["municipality_code"].strip().upper()
+
+
+class TimeInput(forms.TimeInput):
+    """The phone's own time picker (HH:MM)."""
+
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class OpeningHoursForm(forms.ModelForm):
+    """One weekly opening of a location (an HSDS schedule: weekday, opens, closes)."""
+
+    class Meta:
+        model = OpeningHours
+        fields = ["weekday", "opens_at", "closes_at"]
+        widgets = {"opens_at": TimeInput(), "closes_at": TimeInput()}
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The closing time must be later than the opening time."))
+        return cleaned
+
+
+OpeningHoursFormSet = forms.inlineformset_factory(
+    Location,
+    OpeningHours,
+    form=OpeningHoursForm,
+    extra=2,
+    can_delete=True,
+    max_num=21,
+    absolute_max=28,
+    validate_max=True,
+)
+
+
+class RemoveForm(forms.Form):
+    """Why a location or a contact person is removed (kept in the history)."""
+
+    reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
+
+
+ACTIVE_SERVICE = _("Choose an active service of the social map.")
 
 
 class ReferForm(forms.Form):
     """From a plan's action: which service of the social map it refers to, and what came of it."""
 
     service = forms.ModelChoiceField(
-        label=_("Service"), queryset=Service.objects.exclude(status=Service.Status.INACTIVE), required=False
+        label=_("Service"),
+        queryset=Service.objects.exclude(status=Service.Status.INACTIVE).select_related("organisation"),
+        required=False,
+        empty_label=_("No service"),
+        error_messages={"invalid_choice": ACTIVE_SERVICE},
     )
     outcome = forms.ChoiceField(
         label=_("Did the service help?"),
         choices=[("", _("Not known yet")), *ServiceOutcome.choices],
         required=False,
+        error_messages={"invalid_choice": _("Choose what came of the referral from the list.")},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("service") is None and cleaned.get("outcome") and "service" not in self.errors:
+            self.add_error("service", _("Choose the service first."))
+        return cleaned
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    """A service picked from search results (radio buttons): its name and organisation."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.organisation})"
+
+
+class ReviewReferForm(forms.Form):
+    """From a follow-up line of a case review: the service picked from the search results."""
+
+    service = ServiceChoiceField(
+        label=_("Service"),
+        queryset=Service.objects.exclude(status=Service.Status.INACTIVE).select_related("organisation"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a service from the results."),
+            "invalid_choice": ACTIVE_SERVICE,
+        },
     )
 
 

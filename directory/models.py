@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.search import Fold, TrigramIndex
-from teams.models import validate_postcode_areas
+from teams.models import ExpertiseFields, validate_postcode_areas
 from wijkteam.history import AuditedQuerySet
 
 # The Dutch profile of HSDS: KvK and AGB as organisation identifiers, CBS codes as service areas.
@@ -271,6 +271,22 @@ class Location(models.Model):
     confidential = models.BooleanField(
         _("confidential address"), default=False, help_text=_("Shown to team members only; never in the API.")
     )
+    # The area this location serves (HSDS service_area per location, openreferral#497); empty
+    # lists: the service's own area.
+    area_codes = models.JSONField(
+        _("service area"),
+        default=list,
+        blank=True,
+        validators=[validate_area_codes],
+        help_text=_("CBS codes served from here (GM, WK, BU); empty: as the service."),
+    )
+    postcode_areas = models.JSONField(
+        _("postcode areas"),
+        default=list,
+        blank=True,
+        validators=[validate_postcode_areas],
+        help_text=_("Four-digit postcode areas served from here; empty: as the service."),
+    )
     services = models.ManyToManyField(
         Service,
         verbose_name=_("services here"),
@@ -351,9 +367,11 @@ class OpeningHours(models.Model):
         return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
 
 
-class Contact(models.Model):
+class Contact(ExpertiseFields):
     """A person to call at an organisation (or for one service). Professionals only: shown to
-    team members, and through the API only to clients with the "directory:contacts" scope."""
+    team members, and through the API only to clients with the "directory:contacts" scope.
+
+    With their expertise (teams.models.ExpertiseFields), found by "Wie weet iets van…"."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(
@@ -419,12 +437,10 @@ class UpdateRequest(models.Model):
 
 
 class ApiAccess(models.Model):
-    """What an API client of the partner API (api.ApiClient) may read of the social map through
-    the HSDS API (/api/hsds/): "directory:read" the services, organisations and locations, and
-    "directory:contacts" also the contact persons. Without a row: nothing (403).
-
-    Kept here, beside the client, rather than in api.models.SCOPES: the token endpoint of the
-    partner API issues tokens for its own scopes; the directory checks the client's grant."""
+    """Retired: the grants of the HSDS API before "directory:read" and "directory:contacts"
+    became scopes of the partner API (api.models.SCOPES, on the client and in its tokens). The
+    data migration api 0004 copied every grant into its client's scopes; nothing reads these rows
+    any more. Kept (with their history) until a later migration drops the table."""
 
     READ = "directory:read"
     CONTACTS = "directory:contacts"

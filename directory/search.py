@@ -5,7 +5,7 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.db.models.lookups import Contains
 
 from cases.search import Fold, SimilarWord, WordSimilarity
-from directory.models import Service, TaxonomyTerm
+from directory.models import Location, Service, TaxonomyTerm
 
 
 def by_text(services, text: str):
@@ -47,7 +47,11 @@ def by_area(services, area: str):
     area = (area or "").replace(" ", "").upper()
     everywhere = Q(area_codes__exact=[]) & Q(postcode_areas__exact=[])
     if area[:4].isdigit() and len(area) in (4, 6):
-        return services.filter(everywhere | Q(postcode_areas__icontains=f'"{area[:4]}"'))
+        return services.filter(
+            everywhere
+            | Q(postcode_areas__icontains=f'"{area[:4]}"')
+            | _served_from_a_location(postcode_areas__icontains=f'"{area[:4]}"')
+        )
     if area.startswith(("WK", "BU", "GM")):
         wanted = {area}
         if area.startswith("BU") and len(area) == 10:
@@ -56,9 +60,14 @@ def by_area(services, area: str):
             wanted.add("GM" + area[2:6])
         matched = Q()
         for code in wanted:
-            matched |= _area_contains(code)
+            matched |= _area_contains(code) | _served_from_a_location(area_codes__icontains=f'"{code}"')
         return services.filter(everywhere | matched)
     return services
+
+
+def _served_from_a_location(**lookup) -> Q:
+    """One of the service's locations serves the area (a service area per location, HSDS)."""
+    return Q(Exists(Location.objects.filter(with_services__service=OuterRef("pk"), **lookup)))
 
 
 def _area_contains(code: str) -> Q:

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Action, Plan
-from cases.services.plans import _locked_current_plan
-from directory.models import Contact, Service, UpdateRequest, add_months
+from cases.services.plans import _locked_current_plan, action_save
+from directory.models import Contact, Location, Service, ServiceAtLocation, UpdateRequest, add_months
 from teams import policy
 from teams.models import User
 
@@ -80,6 +80,83 @@ def contact_save(*, contact: Contact, by: User | None, reason: str = "") -> Cont
 
 
 @transaction.atomic
+def contact_remove(*, contact: Contact, by: User, reason: str = "") -> None:
+    policy.require(by, "directory.edit")
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    _audit(contact, by, reason or _("Contact person removed"))
+    contact.delete()
+
+
+def _touch(service: Service, by: User | None, reason: str) -> None:
+    """The service's entry changed through one of its parts: a history row on the service (its
+    page lists them) and `modified_at` for the HSDS API's modified_after."""
+    service = Service.objects.select_for_update().get(pk=service.pk)
+    service.modified_at = timezone.now()
+    _audit(service, by, reason)
+    service.save()
+
+
+@transaction.atomic
+def location_save(
+    *, location: Location, service: Service, by: User, hours=(), removed_hours=(), reason: str = ""
+) -> Location:
+    """Create or change a location of the service (its organisation's) with its opening hours:
+    `hours` the new and changed ones, `removed_hours` the ones to delete. One transaction."""
+    policy.require(by, "directory.edit")
+    adding = location._state.adding
+    if adding:
+        location.organisation_id = service.organisation_id
+    else:
+        Location.objects.select_for_update().filter(pk=location.pk).first()
+        if not ServiceAtLocation.objects.filter(service=service, location=location).exists():
+            raise PermissionDenied
+    if location.organisation_id != service.organisation_id:
+        raise PermissionDenied
+    why = reason or (_("Location added") if adding else _("Location changed"))
+    _audit(location, by, why)
+    location.full_clean()
+    location.save()
+    if adding:
+        link = ServiceAtLocation(service=service, location=location)
+        _audit(link, by, why)
+        link.save()
+    for item in removed_hours:
+        if not item._state.adding and item.location_id == location.pk:
+            _audit(item, by, why)
+            item.delete()
+    for item in hours:
+        if not item._state.adding and item.location_id != location.pk:
+            raise PermissionDenied
+        item.location = location
+        _audit(item, by, why)
+        item.full_clean()
+        item.save()
+    _touch(service, by, f"{why}: {location.name}")
+    return location
+
+
+@transaction.atomic
+def location_remove(*, location: Location, service: Service, by: User, reason: str = "") -> None:
+    """The service is no longer offered at the location; a location no service uses any more is
+    removed with its opening hours. Every deletion in history with who and why."""
+    policy.require(by, "directory.edit")
+    location = Location.objects.select_for_update().get(pk=location.pk)
+    why = reason or _("Location removed")
+    link = ServiceAtLocation.objects.filter(service=service, location=location).first()
+    if link is None:
+        raise PermissionDenied
+    _audit(link, by, why)
+    link.delete()
+    if not ServiceAtLocation.objects.filter(location=location).exists():
+        for item in location.opening_hours.all():
+            _audit(item, by, why)
+            item.delete()
+        _audit(location, by, why)
+        location.delete()
+    _touch(service, by, f"{why}: {location.name}")
+
+
+@transaction.atomic
 def action_refer(
     *, action: Action, plan: Plan, service: Service | None, outcome: str, by: User, reason: str = ""
 ) -> Action:
@@ -101,6 +178,43 @@ def action_refer(
     else:
         why = _("Referred to a service of the social map")
     _audit(action, by, reason or why)
+    action.full_clean()
+    action.save()
+    return action
+
+
+@transaction.atomic
+def review_refer(*, review, line: int, service: Service, by: User) -> Action:
+    """A follow-up line of a case review becomes a plan action that refers to a service of the
+    social map, in one step; a line already on the plan has its action linked instead (never a
+    second action). Shares nothing with the organisation, as action_refer."""
+    lines = review.follow_up_lines
+    if not 0 <= line < len(lines):
+        raise ValidationError(_("That follow-up action does not exist."))
+    if service is None or service.status == Service.Status.INACTIVE:
+        raise ValidationError({"service": _("Choose an active service of the social map.")})
+    plan = Plan.objects.filter(household_id=review.household_id, status=Plan.Status.CURRENT).first()
+    if plan is None:
+        raise ValidationError(_("Start a plan first; then the action can be added to it."))
+    plan = _locked_current_plan(plan, by)  # may change the household (open), and one at a time
+    what = lines[line][:300]
+    reason = _("From the case review of %(date)s: referred to %(service)s") % {
+        "date": review.held_on.strftime("%d-%m-%Y"),
+        "service": service.name,
+    }
+    action = Action.objects.select_for_update().filter(plan=plan, review=review, what=what).first()
+    if action is None:
+        action = Action(
+            what=what,
+            who=Action.Who.WORKER,
+            worker=plan.household.lead_worker or by,
+            review=review,
+            due_date=timezone.localdate() + datetime.timedelta(days=14),
+            service=service,
+        )
+        return action_save(action=action, plan=plan, by=by, reason=reason)
+    action.service = service
+    _audit(action, by, reason)
     action.full_clean()
     action.save()
     return action

@@ -6,24 +6,37 @@ permission of teams/policy.py. The one view that touches a household (linking a 
 a service) is declared @changes("action") and fetches the household through the gateway.
 """
 
+import io
+import json
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import gateway, once
 from cases.gateway import changes, no_case_data
 from cases.models import Action, Plan
 from cases.models.plan import ServiceOutcome
 from cases.views.common import PAGE_SIZE, query_without_page
-from directory import search, services, updates
-from directory.forms import ContactForm, ReferForm, SearchForm, ServiceForm
+from directory import hsds, search, services, updates
+from directory.forms import (
+    ContactForm,
+    LocationForm,
+    OpeningHoursFormSet,
+    ReferForm,
+    RemoveForm,
+    ReviewReferForm,
+    SearchForm,
+    ServiceForm,
+)
+from directory.hsds import tabular
 from directory.models import Contact, Location, OpeningHours, Service
 from teams import policy
 from teams.models import Organisation
@@ -171,7 +184,9 @@ def contact_add(request, pk):
         try:
             once.create(
                 request,
-                lambda: services.contact_save(contact=contact, by=request.user),
+                lambda: services.contact_save(
+                    contact=contact, by=request.user, reason=form.cleaned_data["reason"]
+                ),
                 lambda _contact: service.get_absolute_url(),
             )
         except once.Repeated:
@@ -190,6 +205,143 @@ def contact_add(request, pk):
             "service": service,
         },
     )
+
+
+def _contact_of(service, contact_pk):
+    """A contact person shown on the service's page: of the service, or of its organisation."""
+    return get_object_or_404(
+        Contact.objects.filter(
+            Q(service=service) | Q(service__isnull=True, organisation_id=service.organisation_id)
+        ),
+        pk=contact_pk,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@no_case_data(perm="directory.edit")
+def contact_edit(request, pk, contact_pk):
+    service = get_object_or_404(Service, pk=pk)
+    contact = _contact_of(service, contact_pk)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_save(
+                contact=form.save(commit=False), by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Contact person saved."))
+            return redirect(service)
+    context = {
+        "form": form,
+        "title": _("Change contact person %(name)s") % {"name": contact.name},
+        "service": service,
+        "remove_url": reverse("directory:contact_remove", args=[service.pk, contact.pk]),
+        "remove_label": _("Remove this contact person"),
+        "remove_form": RemoveForm(),
+    }
+    return render(request, "directory/form.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@no_case_data(perm="directory.edit")
+def contact_remove(request, pk, contact_pk):
+    service = get_object_or_404(Service, pk=pk)
+    contact = _contact_of(service, contact_pk)
+    form = RemoveForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, form, reverse("directory:contact_edit", args=[service.pk, contact.pk]))
+    services.contact_remove(contact=contact, by=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, _("Contact person %(name)s removed.") % {"name": contact.name})
+    return redirect(service)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's refusal at the form's field it names, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _refused(request, form, back):
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect(back)
+
+
+@require_http_methods(["GET", "POST"])
+@no_case_data(perm="directory.edit")
+@once.creates_once
+def location_edit(request, pk, location_pk=None):
+    """A location of the service with its opening hours (a formset: one row per weekly opening)."""
+    service = get_object_or_404(Service, pk=pk)
+    location = get_object_or_404(service.locations.all(), pk=location_pk) if location_pk else None
+    form = LocationForm(request.POST or None, instance=location)
+    hours = OpeningHoursFormSet(
+        request.POST or None,
+        instance=location or Location(),
+        prefix="hours",
+        queryset=OpeningHours.objects.order_by("weekday", "opens_at"),
+    )
+    if request.method == "POST" and form.is_valid() and hours.is_valid():
+
+        def save():
+            changed = hours.save(commit=False)
+            return services.location_save(
+                location=form.save(commit=False),
+                service=service,
+                by=request.user,
+                hours=changed,
+                removed_hours=hours.deleted_objects,
+                reason=form.cleaned_data["reason"],
+            )
+
+        try:
+            if location is None:
+                once.create(request, save, lambda _location: service.get_absolute_url())
+            else:
+                save()
+        except once.Repeated:
+            return once.earlier_result(request) or redirect(service)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Location saved."))
+            return redirect(service)
+    title = (
+        _("Change location %(name)s") % {"name": location.name}
+        if location
+        else _("New location for %(service)s") % {"service": service}
+    )
+    context = {"form": form, "hours": hours, "title": title, "service": service, "location": location}
+    if location is None:
+        context["submission_id"] = once.token(request)
+    if location is not None:
+        context["remove_url"] = reverse("directory:location_remove", args=[service.pk, location.pk])
+        context["remove_label"] = _("Remove this location")
+        context["remove_form"] = RemoveForm()
+        context["shared_with"] = list(location.services.exclude(pk=service.pk).values_list("name", flat=True))
+    invalid = request.method == "POST" and (form.errors or not hours.is_valid())
+    return render(request, "directory/location_form.html", context, status=400 if invalid else 200)
+
+
+@require_POST
+@no_case_data(perm="directory.edit")
+def location_remove(request, pk, location_pk):
+    service = get_object_or_404(Service, pk=pk)
+    location = get_object_or_404(service.locations.all(), pk=location_pk)
+    form = RemoveForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, form, reverse("directory:location_edit", args=[service.pk, location.pk]))
+    services.location_remove(
+        location=location, service=service, by=request.user, reason=form.cleaned_data["reason"]
+    )
+    messages.success(request, _("Location %(name)s removed.") % {"name": location.name})
+    return redirect(service)
 
 
 @no_case_data(perm="directory.edit")
@@ -215,6 +367,34 @@ def stale_list(request):
     return render(
         request, "directory/stale.html", {"rows": list(rows.values()), "today": timezone.localdate()}
     )
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@no_case_data(perm="directory.export")
+def export_json(request):
+    """The whole social map as one HSDS 3.0 document (directory/hsds), contact persons included:
+    for coordinators and managers only (professional data)."""
+    document = hsds.export_document()
+    text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)
+    name = f"sociale-kaart-{timezone.localdate():%Y%m%d}.json"
+    return _download(text.encode(), "application/json", name)
+
+
+@require_GET
+@no_case_data(perm="directory.export")
+def export_tabular(request):
+    """The same as HSDS's tabular data package (a CSV per table and datapackage.json), zipped."""
+    archive = io.BytesIO()
+    tabular.save(tabular.write(hsds.export_document()), archive)
+    name = f"sociale-kaart-{timezone.localdate():%Y%m%d}-hsds-csv.zip"
+    return _download(archive.getvalue(), "application/zip", name)
 
 
 @require_POST
@@ -244,22 +424,21 @@ def action_refer(request, pk, action_pk):
     gateway.record(request, obj=action)
     form = ReferForm(request.POST)
     back = reverse("cases:plan_detail", args=[household.pk])
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(back)
-    try:
-        services.action_refer(
-            action=action,
-            plan=plan,
-            service=form.cleaned_data["service"],
-            outcome=form.cleaned_data["outcome"],
-            by=request.user,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(back)
+    if form.is_valid():
+        try:
+            services.action_refer(
+                action=action,
+                plan=plan,
+                service=form.cleaned_data["service"],
+                outcome=form.cleaned_data["outcome"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+    if form.errors:
+        # Bad input comes back at its field, with what was chosen (a 400, nothing saved).
+        context = {"form": form, "household": household, "action": action, "back": back}
+        return render(request, "directory/refer.html", context, status=400)
     if form.cleaned_data["service"] is None:
         messages.success(request, _("The action no longer refers to a service."))
     else:
@@ -269,3 +448,63 @@ def action_refer(request, pk, action_pk):
             % {"what": action.what, "service": form.cleaned_data["service"]},
         )
     return redirect(back)
+
+
+PICKER_SIZE = 20
+
+
+@require_http_methods(["GET", "POST"])
+@changes("case_review")
+def review_refer(request, pk, review_pk, line):
+    """From a follow-up line of a case review: search the social map and pick a service; the
+    line becomes a plan action that refers to it (or its action, when the line is already on the
+    plan, is linked). Works without JavaScript: the search is a GET form, the pick a POST."""
+    household = gateway.household(request, pk)
+    review = get_object_or_404(household.reviews, pk=review_pk)
+    review.household = household
+    lines = review.follow_up_lines
+    if not 0 <= line < len(lines):
+        raise Http404
+    gateway.record(request, obj=review)
+    data = request.POST if request.method == "POST" else request.GET
+    search_form = SearchForm({"q": data.get("q", "")})
+    search_form.is_valid()
+    query = search_form.params().get("q") or ""
+    found = list(search.search({"q": query})[: PICKER_SIZE + 1])
+    form = ReviewReferForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                action = services.review_refer(
+                    review=review, line=line, service=form.cleaned_data["service"], by=request.user
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Action %(what)s refers to %(service)s. Nothing was shared with the organisation.")
+                    % {"what": action.what, "service": action.service},
+                )
+                return redirect("cases:plan_detail", pk=household.pk)
+        status = 400
+    on_plan = (
+        Action.objects.filter(review=review, what=lines[line][:300], plan__status=Plan.Status.CURRENT)
+        .select_related("service")
+        .first()
+    )
+    context = {
+        "household": household,
+        "review": review,
+        "line": line,
+        "line_text": lines[line],
+        "search_form": search_form,
+        "query": query,
+        "found": found[:PICKER_SIZE],
+        "more": len(found) > PICKER_SIZE,
+        "form": form,
+        "chosen": str(form["service"].value() or ""),
+        "on_plan": on_plan,
+    }
+    return render(request, "directory/review_refer.html", context, status=status)

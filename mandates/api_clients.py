@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from api import services as api_services
-from api.forms import ApiClientForm, RevokeForm, RotateForm, WebhookForm, add_errors
+from api.forms import ApiClientForm, RevokeForm, RotateForm, ScopesForm, WebhookForm, add_errors
 from api.models import ApiClient, organisations_managed_by
 from cases import once
 from cases.gateway import no_case_data
@@ -105,6 +105,29 @@ def api_client_webhook(request, pk):
             messages.success(request, _("Webhook URL saved."))
             return redirect("mandates:api_client", pk=client.pk)
     context = {"form": form, "client": client, "title": _("Webhook of %(client)s") % {"client": client}}
+    return render(request, "mandates/api_client_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@no_case_data(perm=PERM)
+def api_client_scopes(request, pk):
+    """What the client may: the signals, and the social map (with or without its contact persons)."""
+    client = _client(request, pk)
+    form = ScopesForm(request.POST or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            api_services.scopes_set(
+                client=client,
+                scopes=form.cleaned_data["scopes"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Permissions saved."))
+            return redirect("mandates:api_client", pk=client.pk)
+    context = {"form": form, "client": client, "title": _("What %(client)s may") % {"client": client}}
     return render(request, "mandates/api_client_form.html", context)
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("partners/api-clients/new/", api_clients.api_client_add, name="api_client_add"),
     path("partners/api-clients/<int:pk>/", api_clients.api_client_detail, name="api_client"),
     path("partners/api-clients/<int:pk>/webhook/", api_clients.api_client_webhook, name="api_client_webhook"),
+    path("partners/api-clients/<int:pk>/scopes/", api_clients.api_client_scopes, name="api_client_scopes"),
     path("partners/api-clients/<int:pk>/secret/", api_clients.api_client_rotate, name="api_client_rotate"),
     path("partners/api-clients/<int:pk>/revoke/", api_clients.api_client_revoke, name="api_client_revoke"),
 ]

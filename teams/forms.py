@@ -150,3 +150,79 @@ class NotificationSettingsForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class ExpertiseForm(forms.Form):
+    """An expertise profile (teams/expertise.py): checkboxes, and a short free text."""
+
+    domains = forms.MultipleChoiceField(
+        label=_("Life domains"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    methods = forms.MultipleChoiceField(
+        label=_("Methods"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    client_groups = forms.MultipleChoiceField(
+        label=_("Client groups"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(
+        label=_("More about my expertise"),
+        required=False,
+        max_length=300,
+        help_text=_("Short, e.g. 'hoarding' or 'the rules of the Participatiewet'."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from teams import expertise
+
+        super().__init__(*args, **kwargs)
+        for name, choices in expertise.KINDS.items():
+            self.fields[name].choices = [(code, str(label)) for code, label in choices()]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "domains", "methods", "client_groups", "languages", "note", Submit("save", _("Save"))
+        )
+
+    @classmethod
+    def of(cls, profile, data=None):
+        """The form for a stored profile (or an empty one)."""
+        initial = {}
+        if profile is not None:
+            initial = {
+                name: getattr(profile, name)
+                for name in ("domains", "methods", "client_groups", "languages", "note")
+            }
+        return cls(data, initial=initial)
+
+
+class WhoKnowsForm(forms.Form):
+    """ "Wie weet iets van…": words, or a life domain, method, client group or language."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    domain = forms.ChoiceField(label=_("Life domain"), required=False)
+    method = forms.ChoiceField(label=_("Method"), required=False)
+    group = forms.ChoiceField(label=_("Client group"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from teams import expertise
+
+        super().__init__(*args, **kwargs)
+        for name, kind in (
+            ("domain", "domains"),
+            ("method", "methods"),
+            ("group", "client_groups"),
+            ("language", "languages"),
+        ):
+            self.fields[name].choices = [("", _("All"))] + [
+                (code, str(label)) for code, label in expertise.KINDS[kind]()
+            ]
+
+    def filters(self) -> dict:
+        """The valid filters (an invalid one, from the address bar, is left out)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}

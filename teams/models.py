@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from teams import expertise
 from wijkteam.history import AuditedQuerySet
 
 cbs_municipality_code = RegexValidator(
@@ -425,6 +426,8 @@ class Notification(models.Model):
         EVALUATION_DUE = "evaluation_due", _("A plan's evaluation is due")
         HOUSEHOLD_CHANGED = "household_changed", _("A colleague changed a household you lead")
         MANDATE_REVIEW = "mandate_review", _("A mandate needs a review")
+        CONSULT_ASKED = "consult_asked", _("A colleague asked you or your team a question")
+        CONSULT_ANSWERED = "consult_answered", _("Your question was answered")
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
@@ -458,3 +461,67 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.reference}".strip()
+
+
+class ExpertiseFields(models.Model):
+    """What someone knows (teams/expertise.py): life domains, methods, client groups, languages
+    and a short free text. For team members (Expertise) and, in the social map, a partner's
+    contact person."""
+
+    domains = models.JSONField(
+        _("life domains"), default=list, blank=True, validators=[expertise.validate_domains]
+    )
+    methods = models.JSONField(
+        _("methods"), default=list, blank=True, validators=[expertise.validate_methods]
+    )
+    client_groups = models.JSONField(
+        _("client groups"), default=list, blank=True, validators=[expertise.validate_client_groups]
+    )
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, validators=[expertise.validate_languages]
+    )
+    note = models.CharField(
+        _("more about the expertise"),
+        max_length=300,
+        blank=True,
+        help_text=_("Short, e.g. 'hoarding' or 'the rules of the Participatiewet'."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def domain_names(self) -> list[str]:
+        return expertise.names("domains", self.domains)
+
+    def method_names(self) -> list[str]:
+        return expertise.names("methods", self.methods)
+
+    def group_names(self) -> list[str]:
+        return expertise.names("client_groups", self.client_groups)
+
+    def language_names(self) -> list[str]:
+        return expertise.names("languages", self.languages)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.domains or self.methods or self.client_groups or self.languages or self.note)
+
+
+class Expertise(ExpertiseFields):
+    """A team member's expertise profile ("Mijn expertise"): one per user, edited by the user and
+    by a coordinator of their team (teams.services.expertise_save)."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="expertise"
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    objects = AuditedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("expertise")
+        verbose_name_plural = _("expertise profiles")
+
+    def __str__(self):
+        return f"{_('Expertise')} {self.user}"

@@ -69,10 +69,22 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "directory.read": TEAM_ROLES,  # search, services, how to refer, contact persons
     "directory.edit": frozenset({COORDINATOR, MANAGER}),  # services, locations, contacts; update requests
     "directory.figures": frozenset({COORDINATOR, MANAGER}),  # how often the team referred, what came of it
+    "directory.export": frozenset({COORDINATOR, MANAGER}),  # the whole map as HSDS, contact persons too
+    # The walk-in hour (walkin/): its hours, the visits recorded there, their figures.
+    "walkin.read": TEAM_ROLES,  # the team's walk-in hours
+    "walkin.record": frozenset({WORKER, COORDINATOR}),  # record, change, undo visits; named ones too
+    "walkin.manage": frozenset({COORDINATOR, MANAGER}),  # add and change hours, who staffs them
+    "walkin.figures": frozenset({COORDINATOR, MANAGER}),  # counts only, no names
+    # The team as a support group (issue 24): expertise profiles and consult questions.
+    "expertise.own": frozenset({WORKER, COORDINATOR}),  # "Mijn expertise"
+    "expertise.team": frozenset({COORDINATOR}),  # a team member's profile
+    "expertise.search": frozenset({WORKER, COORDINATOR}),  # "Wie weet iets van…"
+    "consult.ask": frozenset({WORKER, COORDINATOR}),  # a question to a colleague or the team
+    "consult.read": frozenset({WORKER, COORDINATOR}),  # the team's questions; answering them
 }
 
 # The permissions that change a household or what hangs from it: refused while it is closed.
-REQUIRES_OPEN_HOUSEHOLD = frozenset({"household.edit", "person.export"})
+REQUIRES_OPEN_HOUSEHOLD = frozenset({"household.edit", "person.export", "consult.ask"})
 
 
 def _assigned_worker(user, obj) -> bool:
@@ -125,6 +137,7 @@ MESSAGES = {
     "team.manage": _("Only a manager of the team can change this."),
     "mandate.edit": _("Only a manager of the team can change its mandates."),
     "directory.edit": _("Only coordinators and managers can change the social map."),
+    "directory.export": _("Only coordinators and managers can download the social map."),
 }
 CLOSED_MESSAGE = _("This household is closed. Reopen it first, with a reason, to change anything.")
 

@@ -114,3 +114,41 @@ def notification_settings_save(*, user: User, by: User) -> User:
     user.full_clean(exclude=["password"])
     user.save(update_fields=["digest", "mail_language"])
     return user
+
+
+# --- Expertise (issue 24) ---------------------------------------------------------------------
+
+
+def expertise_editable_by(by: User):
+    """The users whose expertise `by` may change: their own (where they hold "expertise.own")
+    and, as a coordinator ("expertise.team"), their team's workers and coordinators today."""
+    own = Q(pk=by.pk) if policy.can(by, "expertise.own") else Q(pk__in=[])
+    teams = policy.teams_for(by, "expertise.team")
+    members = Position.objects.active().filter(
+        team_id__in=teams, access_role__in=policy.holders("expertise.own")
+    )
+    return User.objects.filter(own | Q(pk__in=members.values("user_id")), is_active=True)
+
+
+@transaction.atomic
+def expertise_save(*, user: User, by: User | None, **fields):
+    """Change a team member's expertise profile (one per user), with history: who and why.
+    `by` None: the system (the demo's seed), not a person."""
+    from teams.models import Expertise
+
+    if by is not None and not expertise_editable_by(by).filter(pk=user.pk).exists():
+        raise policy.Refused(_("You may only change your own expertise, or as a coordinator your team's."))
+    profile = Expertise.objects.select_for_update().filter(user=user).first() or Expertise(user=user)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    profile.updated_at = timezone.now()
+    profile._history_user = by
+    if by is None:
+        profile._change_reason = _("Expertise recorded")
+    elif by.pk == user.pk:
+        profile._change_reason = _("Expertise changed")
+    else:
+        profile._change_reason = _("Expertise changed by coordinator")
+    profile.full_clean()
+    profile.save()
+    return profile

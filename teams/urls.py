@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teams import views
+from teams import expertise_views, views
 
 app_name = "teams"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("me/notifications/open/", views.notification_open, name="notification_open"),
     path("me/notifications/read/", views.notifications_read, name="notifications_read"),
     path("me/notifications/settings/", views.notification_settings, name="notification_settings"),
+    # The team as a support group (issue 24).
+    path("me/expertise/", expertise_views.expertise_mine, name="expertise_mine"),
+    path("team/expertise/<int:user_pk>/", expertise_views.expertise_edit, name="expertise_edit"),
+    path("team/who-knows/", expertise_views.who_knows, name="who_knows"),
 ]

@@ -14,7 +14,16 @@ from django.urls import get_resolver, path, reverse
 from django.utils import timezone
 
 from cases import gateway
-from cases.models import AccessEvent, AccessRequest, Appointment, Household, Plan, Referral, Task
+from cases.models import (
+    AccessEvent,
+    AccessRequest,
+    Appointment,
+    ConsultQuestion,
+    Household,
+    Plan,
+    Referral,
+    Task,
+)
 from cases.tests.factories import (
     ActionFactory,
     CaseReviewFactory,
@@ -164,12 +173,27 @@ class DemoObjects:
             ends_at="11:00",
             created_by=self.worker,
         )
+        # The demo's consult question from worker.noord to the team (issue 24).
+        self.consult = ConsultQuestion.objects.filter(team=household.team).order_by("asked_at").first()
+
+    def walkin_kwargs(self, name: str) -> dict:
+        """The demo's walk-in hour of today (worker.noord staffs it) and one of its visits."""
+        from walkin.models import Visit, WalkInHour
+
+        if name in ("walkin:visit_edit", "walkin:visit_undo"):
+            visit = Visit.objects.filter(team=self.household.team).order_by("-occurred_at").first()
+            return {"pk": visit.pk}
+        return {"pk": WalkInHour.objects.filter(staff=self.worker).first().pk}
 
     def kwargs(self, name: str, route: str) -> dict:
+        if route.startswith("inloop/") and "<int:pk>" in route:
+            return self.walkin_kwargs(name)
         if route.startswith("referrals/<uuid:pk>"):
             return {"pk": self.referral.pk}
         if route.startswith("tasks/<int:pk>"):
             return {"pk": self.task.pk}
+        if route.startswith("consult/<int:pk>"):
+            return {"pk": self.consult.pk}
         values = {
             "pk": self.household.pk,
             "person_pk": self.person.pk,

@@ -41,6 +41,8 @@ NOT_A_PAGE = {
     "cases:referral_household_search": "an htmx fragment of the signal's page (checked there)",
     "cases:calendar_feed": "an iCalendar file for calendar apps",
     "documents:document_download": "a document's file, as an attachment",
+    "directory:export_json": "the social map as an HSDS JSON download",
+    "directory:export_tabular": "the social map as an HSDS tabular package (zip) download",
 }
 
 # allauth's pages: (URL name, who opens it). Anonymous pages are checked logged out.

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from api.models import WebhookDelivery
 from api.services import client_create
-from cases.models import AccessRequest, Appointment, Person
+from cases.models import AccessRequest, Appointment, ConsultAnswer, ConsultQuestion, Person
 from cases.tests.factories import (
     ActionFactory,
     CaseReviewFactory,
@@ -26,7 +26,7 @@ from cases.tests.factories import (
 )
 from documents.testing import stored_document
 from mandates.tests.factories import MandateFactory, MandateReviewFactory
-from teams.models import Cover
+from teams.models import Cover, Expertise
 from wijkteam.db import trigger_name
 from wijkteam.history import HistoryBypassError, audited_models, history_tables
 
@@ -92,6 +92,14 @@ def test_instance_changes_write_history_with_user_and_reason(client, world):
     assert record.history_change_reason == "Lid toegevoegd"
 
 
+def consult_thread(household, world):
+    """A consult question linked to the household, with one answer (issue 24)."""
+    question = ConsultQuestion.objects.create(
+        team=household.team, asked_by=world.worker_a, household=household, question="Wie kent dit?"
+    )
+    ConsultAnswer.objects.create(question=question, text="Ik", written_by=world.coordinator_a)
+
+
 def _history_tables():
     return history_tables()
 
@@ -145,6 +153,9 @@ def test_history_rows_cannot_be_changed_or_deleted(postgres_only, model, world):
     from directory.testing import audited_directory
 
     audited_directory(world)
+    from walkin.testing import audited_walkin
+
+    audited_walkin(world)
     Cover.objects.create(
         team=world.team_a,
         absent=world.worker_a,
@@ -154,6 +165,8 @@ def test_history_rows_cannot_be_changed_or_deleted(postgres_only, model, world):
         reason="Verlof",
         created_by=world.coordinator_a,
     )
+    consult_thread(household, world)
+    Expertise.objects.create(user=world.worker_a, domains=["financien"], languages=["ti"])
     table = connection.ops.quote_name(model.history.model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
@@ -195,6 +208,7 @@ def test_every_audited_record_of_a_household_is_in_its_timeline(world):
     AccessRequest.objects.create(
         person=person, due_on=household.created_at.date(), recorded_by=world.worker_a
     )
+    consult_thread(household, world)
 
     kinds = {entry.kind for entry in household_changes(household, limit=1000)}
 

@@ -52,12 +52,14 @@ FORMS = sorted(
     and name != "cases:referral_emergency"
 )
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\sname="([^"]+)"', re.IGNORECASE)
+# Forms of the teams app that are a team member's, not the manager's (issue 24: expertise).
+COORDINATOR_FORMS = {"teams:expertise_mine", "teams:expertise_edit"}
 SKIP = {"csrfmiddlewaretoken", "submission_id", "version", "current", "next_url", "from", "q"}
 
 
 def row_counts() -> dict:
     """Rows per model of the apps, history tables included, in one query."""
-    own = ("cases", "teams", "mandates", "documents", "directory")
+    own = ("cases", "teams", "mandates", "documents", "directory", "walkin")
     models = [model for model in apps.get_models() if model._meta.app_label in own]
     quote = connection.ops.quote_name
     # Table names come from the models, not from input.
@@ -74,6 +76,8 @@ def test_hostile_values_in_every_field(client, world, name):
     objects = Objects(world)
     url = reverse(name, kwargs=objects.kwargs(name))
     user = world.manager_ab if name.startswith(("teams:", "mandates:")) else world.coordinator_a
+    if name in COORDINATOR_FORMS:
+        user = world.coordinator_a
     if name.startswith("cases:partner_"):
         user = world.partner
     client.force_login(user)
@@ -290,6 +294,22 @@ def _make_update_request(world):
     return service, {"pk": service.organisation_id}, service
 
 
+def _make_location(world):
+    from directory.testing import matrix_location, matrix_service
+
+    service = matrix_service()
+    location = matrix_location(service)
+    return location, {"pk": service.pk, "location_pk": location.pk}, service
+
+
+def _make_directory_contact(world):
+    from directory.testing import matrix_contact, matrix_service
+
+    service = matrix_service()
+    contact = matrix_contact(service)
+    return contact, {"pk": service.pk, "contact_pk": contact.pk}, service
+
+
 def _make_action_refer(world):
     from directory.testing import matrix_service
 
@@ -298,6 +318,16 @@ def _make_action_refer(world):
     action.service = matrix_service()
     action.save()
     return action, {"pk": household.pk, "action_pk": action.pk}, household
+
+
+def _make_consult_question(world):
+    from cases.models import ConsultQuestion
+
+    household = _household(world)
+    question = ConsultQuestion.objects.create(
+        team=world.team_a, asked_by=world.worker_a, household=household, question="Wie kent de schuldregels?"
+    )
+    return question, {"pk": question.pk}, household
 
 
 ACTIONS = {
@@ -513,12 +543,67 @@ ACTIONS = {
         make=_make_update_request,
         page="directory_stale",
     ),
+    # The remove forms are on the edit pages of the location and the contact person (form pages).
+    "directory:location_remove": Action(
+        "directory:location_remove",
+        role="coordinator_a",
+        make=_make_location,
+        params=lambda world, obj: {"reason": "Verhuisd"},
+    ),
+    "directory:contact_remove": Action(
+        "directory:contact_remove",
+        role="coordinator_a",
+        make=_make_directory_contact,
+        params=lambda world, obj: {"reason": "Uit dienst"},
+    ),
+    "cases:consult_agenda": Action("cases:consult_agenda", role="worker_a", make=_make_consult_question),
     "directory:action_refer": Action(
         "directory:action_refer",
         role="worker_a",
         make=_make_action_refer,
         params=lambda world, obj: {"service": str(obj.service_id), "outcome": "helped"},
         page="plan",
+    ),
+}
+
+
+def _first_topic() -> int:
+    from cases import zrm
+
+    return zrm.domains().first().pk
+
+
+def _make_walkin_hour(world):
+    from walkin.testing import hour_of
+
+    hour = hour_of(world.team_a, [world.worker_a], world.coordinator_a)
+    return hour, {"pk": hour.pk}, hour
+
+
+def _make_walkin_visit(world):
+    from walkin.testing import visit_at
+
+    hour, _kwargs, _hour = _make_walkin_hour(world)
+    visit = visit_at(hour, world.worker_a)
+    return visit, {"pk": visit.pk}, hour
+
+
+# The walk-in hour (walkin/): the topic buttons of the hour's page, and undoing a visit there.
+ACTIONS |= {
+    "walkin:visit_add": Action(
+        "walkin:visit_add",
+        role="worker_a",
+        make=_make_walkin_hour,
+        params=lambda world, obj: {
+            "submission_id": str(uuid.uuid4()),
+            "topic": str(_first_topic()),
+            "kind": "question",
+            "outcome": "answered",
+        },
+        page="walkin_hour",
+    ),
+    "walkin:visit_undo": Action(
+        "walkin:visit_undo", role="worker_a", make=_make_walkin_visit, page="walkin_hour"
     ),
 }
 
@@ -631,6 +716,7 @@ PAGES = {
     "notifications": lambda household: reverse("teams:notifications"),
     "service": lambda service: reverse("directory:service", args=[service.pk]),
     "directory_stale": lambda _service: reverse("directory:stale"),
+    "walkin_hour": lambda hour: reverse("walkin:hour", args=[hour.pk]),
     "handover": lambda household: (
         reverse("cases:handover", args=[household.team_id]) + f"?worker={household.lead_worker_id}"
     ),
@@ -711,6 +797,10 @@ QUERY_PARAMETERS = {
     "cases:household_access_log": ["page", "print", "from", "to"],
     "cases:user_access_log": ["page", "from", "to"],
     "directory:search": ["q", "domain", "group", "age", "area", "stale", "page", "household", "action"],
+    "teams:who_knows": ["q", "domain", "method", "group", "language"],
+    "cases:referral_detail": ["domain", "method", "language"],
+    "walkin:figures": ["start", "end", "format"],
+    "walkin:visit_edit": ["zoek"],
 }
 
 

@@ -52,6 +52,7 @@ from cases.models import (
     Assessment,
     CalendarFeed,
     ConsentDecision,
+    ConsultQuestion,
     Household,
     Referral,
     Share,
@@ -72,18 +73,20 @@ from cases.tests.factories import (
 )
 from cases.views.referrals import DECISIONS, referral_decide
 from directory.forms import ServiceForm
+from directory.models import Contact as DirectoryContact
 from directory.models import Service, UpdateRequest
-from directory.testing import new_service_payload
+from directory.testing import location_payload, new_service_payload
 from documents.testing import stored_document
 from mandates.forms import MandateForm
 from mandates.models import Mandate
 from mandates.tests.factories import MandateFactory
 from teams import policy
 from teams.forms import PositionForm, TeamProfileForm
-from teams.models import Cover, Notification, Position, User
+from teams.models import Cover, Expertise, Notification, Position, User
 from teams.roles import roles_of
 from teams.tests.factories import OrganisationFactory, UserFactory
 from tests.test_urls import URLS, _example_path
+from walkin.models import WalkInHour
 
 ROLES = ["anonymous", "partner", "worker", "other_worker", "coordinator", "manager", "admin"]
 OK = "ok"  # the intended success of the cell: exactly 200 for a page, 302 and a change for a POST
@@ -103,7 +106,7 @@ USERS = {
 HELD_IN_TEAM_A = {"worker": {policy.WORKER}, "coordinator": {policy.COORDINATOR}, "manager": {policy.MANAGER}}
 HELD_ANYWHERE = {**HELD_IN_TEAM_A, "other_worker": {policy.WORKER}, "partner": {policy.PARTNER}}
 
-APPS = ("cases", "teams", "mandates", "documents", "directory")
+APPS = ("cases", "teams", "mandates", "documents", "directory", "walkin")
 APP_URLS = sorted((name, route) for name, route in URLS if name and name.split(":")[0] in APPS)
 
 
@@ -155,6 +158,10 @@ NOT_OF_TEAM_A = {
     "directory:service_verify": "a service of the social map, of no team",
     "directory:contact_add": "a service of the social map, of no team",
     "directory:update_request_send": "an organisation of the social map, of no team",
+    **{
+        f"directory:{name}": "a location or contact person of a service of the social map, of no team"
+        for name in ("location_add", "location_edit", "location_remove", "contact_edit", "contact_remove")
+    },
 }
 
 
@@ -212,6 +219,18 @@ class Objects:
         return matrix_service()
 
     @cached_property
+    def directory_location(self):
+        from directory.testing import matrix_location
+
+        return matrix_location(self.service)
+
+    @cached_property
+    def directory_contact(self):
+        from directory.testing import matrix_contact
+
+        return matrix_contact(self.service)
+
+    @cached_property
     def closed_household(self):
         return HouseholdFactory(team=self.team, lead_worker=self.worker, closed=True)
 
@@ -267,6 +286,37 @@ class Objects:
         """The worker's calendar feed: its secret token is all a calendar app has."""
         return CalendarFeed.objects.get_or_create(user=self.worker)[0]
 
+    @cached_property
+    def consult(self):
+        """The worker's question to team A, linked to the household (issue 24)."""
+        return ConsultQuestion.objects.create(
+            team=self.team,
+            asked_by=self.worker,
+            household=self.household,
+            question="Wie kent de schuldregels?",
+        )
+
+    @cached_property
+    def walkin_hour(self):
+        """A walk-in hour of team A today, staffed by the worker (walkin/)."""
+        from walkin.testing import hour_of
+
+        return hour_of(self.team, [self.worker], self.world.coordinator_a)
+
+    @cached_property
+    def walkin_visit(self):
+        """An anonymous visit at that hour, today."""
+        from walkin.testing import visit_at
+
+        return visit_at(self.walkin_hour, self.worker)
+
+    def _walkin_kwargs(self, name: str) -> dict:
+        if name in ("walkin:hour", "walkin:hour_edit", "walkin:visit_add"):
+            return {"pk": self.walkin_hour.pk}
+        if name in ("walkin:visit_edit", "walkin:visit_undo"):
+            return {"pk": self.walkin_visit.pk}
+        return {}
+
     def target(self, name: str):
         """The object the URL is about (None for a URL of no particular object)."""
         scope = DECLARED[name][3] if name in DECLARED else None
@@ -277,11 +327,19 @@ class Objects:
             return {**household, "action_pk": self.action.pk}
         if name == "directory:update_request_send":
             return {"pk": self.service.organisation_id}
+        if name in ("directory:location_edit", "directory:location_remove"):
+            return {"pk": self.service.pk, "location_pk": self.directory_location.pk}
+        if name in ("directory:contact_edit", "directory:contact_remove"):
+            return {"pk": self.service.pk, "contact_pk": self.directory_contact.pk}
+        if name == "directory:review_refer":
+            assert self.service  # a service to pick on the page
+            return {**household, "review_pk": self.review.pk, "line": 0}
         if name in (
             "directory:service",
             "directory:service_edit",
             "directory:service_verify",
             "directory:contact_add",
+            "directory:location_add",
         ):
             return {"pk": self.service.pk}
         return {}
@@ -310,6 +368,9 @@ class Objects:
             "cases:calendar_feed": {"token": self.feed.token},
             "cases:handover": {"team_pk": self.team.pk},
             "cases:cover_add": {"team_pk": self.team.pk},
+            "cases:consult_detail": {"pk": self.consult.pk},
+            "cases:consult_agenda": {"pk": self.consult.pk},
+            "teams:expertise_edit": {"user_pk": self.worker.pk},
             "documents:document_download": {**household, "document_pk": self.document.pk},
             "documents:document_edit": {**household, "document_pk": self.document.pk},
             "teams:team_edit": {"pk": self.team.pk},
@@ -322,11 +383,19 @@ class Objects:
             "mandates:partner": {"pk": self.mandate.organisation_id},
             **{
                 f"mandates:{name}": {"pk": self.api_client.pk}
-                for name in ("api_client", "api_client_webhook", "api_client_rotate", "api_client_revoke")
+                for name in (
+                    "api_client",
+                    "api_client_webhook",
+                    "api_client_scopes",
+                    "api_client_rotate",
+                    "api_client_revoke",
+                )
             },
         }
         if name.startswith("directory:"):
             return self._directory_kwargs(name, household)
+        if name.startswith("walkin:"):
+            return self._walkin_kwargs(name)
         if name in by_name:
             return by_name[name]
         target = self.target(name)
@@ -797,6 +866,10 @@ PAYLOADS = {
         "webhook_url": f"https://lvs.example/{next(_counter)}",
         "reason": "Nieuw adres",
     },
+    "mandates:api_client_scopes": lambda o, w, u: {
+        "scopes": ["signals:read", "directory:read"],
+        "reason": "Leest de sociale kaart",
+    },
     "mandates:api_client_rotate": lambda o, w, u: {"which": "webhook", "reason": "Nieuw systeem"},
     "mandates:api_client_revoke": lambda o, w, u: {"reason": "Contract beëindigd"},
 }
@@ -873,6 +946,7 @@ STATE = {
     "mandates:review": lambda o, w: o.mandate.reviews.count(),
     "mandates:api_client_add": lambda o, w: ApiClient.objects.count(),
     "mandates:api_client_webhook": lambda o, w: _fresh(o.api_client).webhook_url,
+    "mandates:api_client_scopes": lambda o, w: _fresh(o.api_client).scopes,
     "mandates:api_client_rotate": lambda o, w: _fresh(o.api_client).webhook_secret,
     "mandates:api_client_revoke": lambda o, w: _fresh(o.api_client).revoked_at,
 }
@@ -886,6 +960,12 @@ PAYLOADS |= {
     "directory:contact_add": lambda o, w, u: {**_once(), "name": "Ilse Brouwer", "role": "Consulent"},
     "directory:update_request_send": lambda o, w, u: {},
     "directory:action_refer": lambda o, w, u: {"service": str(o.service.pk), "outcome": "helped"},
+    "directory:review_refer": lambda o, w, u: {"service": str(o.service.pk)},
+    "directory:location_add": lambda o, w, u: location_payload(),
+    "directory:location_edit": lambda o, w, u: location_payload(o.directory_location, name=_new("Locatie")),
+    "directory:location_remove": lambda o, w, u: {"reason": "Verhuisd"},
+    "directory:contact_edit": lambda o, w, u: {"name": _new("Contactpersoon"), "role": "Consulent"},
+    "directory:contact_remove": lambda o, w, u: {"reason": "Uit dienst"},
 }
 STATE |= {
     "directory:service_add": lambda o, w: Service.objects.count(),
@@ -894,6 +974,80 @@ STATE |= {
     "directory:contact_add": lambda o, w: o.service.contacts.count(),
     "directory:update_request_send": lambda o, w: UpdateRequest.objects.count(),
     "directory:action_refer": lambda o, w: (_fresh(o.action).service_id, _fresh(o.action).service_outcome),
+    "directory:location_add": lambda o, w: o.service.locations.count(),
+    "directory:location_edit": lambda o, w: (
+        _fresh(o.directory_location).name,
+        o.directory_location.opening_hours.count(),
+    ),
+    "directory:location_remove": lambda o, w: o.service.locations.count(),
+    "directory:contact_edit": lambda o, w: _fresh(o.directory_contact).name,
+    "directory:contact_remove": lambda o, w: DirectoryContact.objects.filter(
+        pk=o.directory_contact.pk
+    ).count(),
+    "directory:review_refer": lambda o, w: sorted(
+        o.plan.actions.filter(service__isnull=False).values_list("pk", flat=True)
+    ),
+}
+
+
+# The walk-in hour (walkin/).
+PAYLOADS |= {
+    "walkin:hour_add": lambda o, w, u: {
+        "team": str(_team_of(u, o)),
+        "place": "Bibliotheek Noord",
+        "weekday": "2",
+        "starts_at": "13:30",
+        "ends_at": "15:00",
+        "active": "on",
+    },
+    "walkin:hour_edit": lambda o, w, u: {
+        "place": _new("Buurthuis"),
+        "weekday": str(o.walkin_hour.weekday),
+        "starts_at": "09:00",
+        "ends_at": "11:00",
+        "staff": [str(o.worker.pk)],
+        "active": "on",
+    },
+    "walkin:visit_add": lambda o, w, u: {
+        **_once(),
+        "topic": str(zrm.domains().first().pk),
+        "kind": "letter",
+        "outcome": "answered",
+    },
+    "walkin:visit_edit": lambda o, w, u: {"outcome": "follow_up", "note": _new("Komt volgende week terug")},
+    "walkin:visit_undo": lambda o, w, u: {},
+}
+STATE |= {
+    "walkin:hour_add": lambda o, w: WalkInHour.objects.count(),
+    "walkin:hour_edit": lambda o, w: _fresh(o.walkin_hour).place,
+    "walkin:visit_add": lambda o, w: o.walkin_hour.visits.count(),
+    "walkin:visit_edit": lambda o, w: _fresh(o.walkin_visit).note,
+    "walkin:visit_undo": lambda o, w: _fresh(o.walkin_visit).undone,
+}
+
+
+# The team as a support group (issue 24): expertise and consult questions.
+PAYLOADS |= {
+    "teams:expertise_mine": lambda o, w, u: {
+        "domains": ["financien"],
+        "languages": ["ti"],
+        "note": _new("Schulden"),
+    },
+    "teams:expertise_edit": lambda o, w, u: {"methods": ["mgv"], "note": _new("Woningvervuiling")},
+    "cases:consult_ask": lambda o, w, u: {
+        **_once(),
+        "question": "Wie kent de schuldregels?",
+        "link_household": "on",
+    },
+    "cases:consult_detail": lambda o, w, u: {"text": "Bel de budgetcoach."},
+    "cases:consult_agenda": lambda o, w, u: {},
+}
+STATE |= {
+    "teams:expertise_mine": lambda o, w: Expertise.history.count(),
+    "teams:expertise_edit": lambda o, w: Expertise.history.count(),
+    "cases:consult_ask": lambda o, w: ConsultQuestion.objects.filter(household=o.household).count(),
+    "cases:consult_detail": lambda o, w: _fresh(o.consult).answer_count,
+    "cases:consult_agenda": lambda o, w: _fresh(o.consult).on_agenda_at,
 }
 
 

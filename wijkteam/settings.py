@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "mandates",
     "documents",
     "directory",  # the social map (sociale kaart), HSDS 3.0 in and out
+    "walkin",  # the walk-in hour (inloopspreekuur) and its visits
     # The JSON API for partner systems (api/): REST framework, OAuth 2 client credentials, the
     # generated OpenAPI description and its docs' assets (served from static, no CDN).
     "rest_framework",
@@ -252,6 +253,9 @@ WIJKTEAM_RETENTION_YEARS = {
 # Days the create-once submission ids (cases/once.py) are kept before apply_retention purges them;
 # well above the 12-hour session limit, so no form page outlives its id.
 WIJKTEAM_SUBMISSION_KEEP_DAYS = int(os.environ.get("WIJKTEAM_SUBMISSION_KEEP_DAYS", "7"))
+# Days a walk-in visit that names someone but never became a household keeps the name, phone and
+# note before apply_retention blanks them (walkin/retention.py); the count stays for the figures.
+WIJKTEAM_WALKIN_NAMED_KEEP_DAYS = int(os.environ.get("WIJKTEAM_WALKIN_NAMED_KEEP_DAYS", "365"))
 
 # --- Sessions and cookies -------------------------------------------------------------------
 SESSION_COOKIE_AGE = 30 * 60  # idle timeout: every request renews it
@@ -413,7 +417,12 @@ WIJKTEAM_API_TOKEN_FAILURES = int(os.environ.get("WIJKTEAM_API_TOKEN_FAILURES", 
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": WIJKTEAM_API_TOKEN_SECONDS,
-    "SCOPES": {"signals:create": "Send signals", "signals:read": "Read signals"},
+    "SCOPES": {
+        "signals:create": "Send signals",
+        "signals:read": "Read signals",
+        "directory:read": "Read the social map (HSDS)",
+        "directory:contacts": "Read the social map's contact persons",
+    },
     "DEFAULT_SCOPES": ["signals:create", "signals:read"],
     "OAUTH2_VALIDATOR_CLASS": "api.auth.ClientValidator",
     # RFC 9700 (OAuth 2.0 Security BCP) throughout: tokens stored hashed, only in the header, no

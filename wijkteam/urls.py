@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("mandates.urls")),
     path("", include("documents.urls")),
     path("", include("directory.urls")),
+    path("", include("walkin.urls")),
     path("", include(directory_urls.public_patterns)),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -141,13 +141,19 @@ def test_the_list_holds_only_the_mandated_partners_clients_at_flat_cost(client, 
 
 
 @pytest.mark.parametrize(
-    "name", ["api_client", "api_client_webhook", "api_client_rotate", "api_client_revoke"]
+    "name",
+    ["api_client", "api_client_webhook", "api_client_scopes", "api_client_rotate", "api_client_revoke"],
 )
 def test_another_partners_client_is_404_and_unchanged(client, world, mandated, stranger, name):
     client.force_login(world.manager_ab)
     url = reverse(f"mandates:{name}", args=[stranger.pk])
     assert client.get(url).status_code == 404
-    data = {"reason": "x", "which": "client", "webhook_url": "https://evil.example/"}
+    data = {
+        "reason": "x",
+        "which": "client",
+        "webhook_url": "https://evil.example/",
+        "scopes": ["directory:read"],
+    }
     assert client.post(url, data).status_code in (404, 405)
     stranger.refresh_from_db()
     assert (stranger.revoked_at, stranger.webhook_url, stranger.history.count()) == (None, "", 1)
@@ -240,3 +246,28 @@ def test_the_client_page_costs_the_same_queries_for_one_change_as_for_many(clien
     for number in range(5):
         webhook_set(client=made, url=f"https://lvs.example/{number}", by=world.manager_ab, reason="Nieuw")
     assert count() == one
+
+
+def test_the_manager_ticks_the_social_map_and_its_contact_persons(client, world, mandated):
+    """The directory scopes (issue 20): not ticked for a new client; contact persons only with the
+    social map itself (said at the field, the ticks kept); the change in the history."""
+    client.force_login(world.manager_ab)
+    form = client.get(ADD).context["form"]
+    assert "directory:read" in dict(form.fields["scopes"].choices)
+    assert form["scopes"].value() == ["signals:create", "signals:read"]
+    made = client_create(name="Kaartlezer", organisation=mandated, by=None)[0]
+    url = reverse("mandates:api_client_scopes", args=[made.pk])
+    assert (
+        reverse("mandates:api_client_scopes", args=[made.pk])
+        in client.get(reverse("mandates:api_client", args=[made.pk])).text
+    )
+    bad = client.post(url, {"scopes": ["signals:read", "directory:contacts"], "reason": "Contactpersonen"})
+    assert bad.status_code == 200 and bad.context["form"].errors["scopes"]
+    assert bad.context["form"]["scopes"].value() == ["signals:read", "directory:contacts"]
+    assert ApiClient.objects.get(pk=made.pk).scopes == ["signals:create", "signals:read"]
+    wanted = ["signals:read", "directory:read", "directory:contacts"]
+    assert client.post(url, {"scopes": wanted, "reason": "Leest de sociale kaart"}).status_code == 302
+    made.refresh_from_db()
+    assert made.scopes == wanted
+    last = made.history.first()
+    assert last.history_user == world.manager_ab and "Leest de sociale kaart" in last.history_change_reason

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Referral
-from teams.models import Organisation, Position, Team
+from teams.models import Organisation, Position, Team, User
 from wijkteam.widgets import DateInput
 
 SUBJECT_LAYOUT = Fieldset(
@@ -206,7 +206,18 @@ class CoordinatorReferralForm(ReferralForm):
 def worker_label(worker) -> str:
     role = Position.ProfessionalRole(worker.professional_role).label if worker.professional_role else ""
     caseload = _("%(count)s open households") % {"count": worker.caseload}
-    return " · ".join(str(part) for part in (worker, role, caseload) if part)
+    return " · ".join(str(part) for part in (worker, role, caseload, *expertise_parts(worker)) if part)
+
+
+def expertise_parts(worker) -> list[str]:
+    """The worker's life domains and languages, when the query fetched their expertise with them
+    (select_related("expertise"): never a query per worker)."""
+    if not User.expertise.related.is_cached(worker):
+        return []
+    profile = getattr(worker, "expertise", None)  # None: no profile (cached as such)
+    if profile is None:
+        return []
+    return [", ".join(profile.domain_names()), ", ".join(profile.language_names())]
 
 
 class WorkerChoiceField(forms.ModelChoiceField):

@@ -3,6 +3,7 @@
 from cases.models.access import AccessEvent, RetentionRun, Submission
 from cases.models.agenda import Appointment, CalendarFeed
 from cases.models.consent import AccessRequest, ConsentDecision, DataCategory, LegalBasis, Purpose, Share
+from cases.models.consult import ConsultAnswer, ConsultQuestion
 from cases.models.household import EndResult, Household, Person, RecordClass
 from cases.models.notes import Note
 from cases.models.outreach import Contact, FollowUpDecision, SafetyWarning
@@ -22,6 +23,8 @@ from cases.models.referral import Referral, ReferralDecision, Task
 __all__ = [
     "Appointment",
     "CalendarFeed",
+    "ConsultAnswer",
+    "ConsultQuestion",
     "Submission",
     "RetentionRun",
     "RecordClass",

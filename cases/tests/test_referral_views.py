@@ -523,13 +523,14 @@ def test_signal_page_query_count_is_flat(client, django_assert_num_queries, worl
         house_number=12,
     )
     client.force_login(world.coordinator_a)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         # 1 session, 2 user, 3 signal with its relations, 4 positions (roles), 5 access log,
         # 6 similar persons with their households, 7 households at the address,
         # 8 earlier signals to merge into, 9 other teams that know the household,
         # 10-11 the sender's mandate (in force, else the latest), 12 decisions,
-        # 13 workers with caseload (assign), 14 organisations (forward),
-        # 15-17 savepoint, session expiry refresh, release
+        # 13 workers with caseload and expertise (assign), 14 the same, listed with their
+        # expertise (issue 24), 15 organisations (forward),
+        # 16-18 savepoint, session expiry refresh, release
         response = client.get(signal.get_absolute_url())
     assert response.status_code == 200
     assert Household.objects.count() == signals

@@ -19,6 +19,7 @@ from cases.views.notes import notes_context
 from documents.views import documents_context
 from teams import policy
 from teams.models import Team
+from walkin import registration as walkin_registration
 
 
 @reads("household_list", scope=None, action=AccessEvent.Action.SEARCH)
@@ -177,9 +178,14 @@ def _desk(request, household: Household, members: list[Person]) -> dict:
 @once.creates_once
 def household_create(request):
     teams = list(Team.objects.filter(pk__in=policy.teams_for(request.user, "household.edit")))
+    visit = walkin_registration.visit_from(request)  # "maak huishouden aan" from a walk-in visit
+    if visit is not None:
+        teams = [team for team in teams if team.pk == visit.team_id]
     form = NewHouseholdForm(request.POST or None, teams=teams, prefix="household")
     member_form = PersonForm(
-        request.POST or None, prefix="member", initial={"relation": Person.Relation.MAIN_RESIDENT}
+        request.POST or None,
+        prefix="member",
+        initial={"relation": Person.Relation.MAIN_RESIDENT, **walkin_registration.member_initial(visit)},
     )
     member_form.helper.form_tag = False
     member_form.helper.layout.fields.pop()  # one submit button for both forms
@@ -187,16 +193,26 @@ def household_create(request):
     if request.method == "POST" and form.is_valid() & member_form.is_valid():
         household = once.create(
             request,
-            lambda: services.household_create(
-                household=form.save(commit=False),
-                first_member=member_form.save(commit=False),
-                by=request.user,
+            lambda: walkin_registration.register(
+                visit,
+                request.user,
+                lambda reason: services.household_create(
+                    household=form.save(commit=False),
+                    first_member=member_form.save(commit=False),
+                    by=request.user,
+                    reason=reason,
+                ),
             ),
             lambda created: created.get_absolute_url(),
         )
         messages.success(request, _("Household registered."))
         return redirect(household)
-    context = {"form": form, "member_form": member_form, "submission_id": once.token(request)}
+    context = {
+        "form": form,
+        "member_form": member_form,
+        "submission_id": once.token(request),
+        "visit": visit,
+    }
     return render(request, "cases/household_form.html", context)
 
 

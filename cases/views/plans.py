@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +24,7 @@ from cases.forms import (
 )
 from cases.gateway import changes, reads
 from cases.models import AccessEvent, Action, Assessment, Household, Plan, Score
+from cases.services import consult as consult_services
 from cases.timeline import household_changes
 from cases.views.common import with_offers
 from teams import policy
@@ -194,7 +196,7 @@ def _next_url(request, household) -> str:
     return reverse("cases:plan_detail", args=[household.pk])
 
 
-def _child_form_page(request, household, form, save, title, *, creating=False):
+def _child_form_page(request, household, form, save, title, *, creating=False, extra=None):
     """GET shows the form; a valid POST saves through `save(form)` and returns to the plan.
 
     A create form carries a submission id, so a double submit creates one record (the view is
@@ -213,7 +215,8 @@ def _child_form_page(request, household, form, save, title, *, creating=False):
         else:
             messages.success(request, _("Changes saved."))
             return redirect(_next_url(request, household))
-    return render(request, "cases/plan_form.html", {"form": form, "household": household, "title": title})
+    context = {"form": form, "household": household, "title": title, **(extra or {})}
+    return render(request, "cases/plan_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -359,18 +362,34 @@ def assessment_new(request, pk):
 def review_edit(request, pk, review_pk=None):
     household = gateway.household(request, pk)
     review = get_object_or_404(household.reviews, pk=review_pk) if review_pk else None
-    form = CaseReviewForm(request.POST or None, instance=review, household=household)
+    # A new review lists the consult questions put on its agenda (issue 24); saving it marks
+    # them discussed, in the same transaction.
+    agenda = list(consult_services.on_agenda(household).select_related("asked_by")) if review is None else []
+    initial = {"question": "\n".join(q.question for q in agenda)[:2000]} if agenda else None
+    form = CaseReviewForm(request.POST or None, instance=review, household=household, initial=initial)
 
     def save(f):
-        services.case_review_save(
-            review=f.save(commit=False),
-            household=household,
-            by=request.user,
-            workers=f.cleaned_data["workers"],
-            organisations=f.cleaned_data["organisations"],
-        )
+        with transaction.atomic():
+            saved = services.case_review_save(
+                review=f.save(commit=False),
+                household=household,
+                by=request.user,
+                workers=f.cleaned_data["workers"],
+                organisations=f.cleaned_data["organisations"],
+            )
+            consult_services.consult_discussed(
+                review=saved, by=request.user, question_ids=[q.pk for q in agenda]
+            )
 
-    return _child_form_page(request, household, form, save, _("Case review"), creating=review is None)
+    return _child_form_page(
+        request,
+        household,
+        form,
+        save,
+        _("Case review"),
+        creating=review is None,
+        extra={"consult_agenda": agenda},
+    )
 
 
 @require_POST

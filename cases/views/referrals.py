@@ -31,7 +31,8 @@ from cases.services import handover
 from cases.services.referrals import other_signallers
 from cases.views.common import PAGE_SIZE, emergency_granted, query_without_page
 from mandates.models import Mandate
-from teams import policy
+from teams import expertise, policy
+from teams.forms import WhoKnowsForm
 from teams.models import Team
 
 
@@ -121,7 +122,17 @@ def _posted_merge_target(request, referral) -> list[Referral]:
 
 
 def _workers(request, referral):
-    return services.assignable_workers(referral.team_id)
+    """The team's workers, with their expertise; on the page (GET) filtered by life domain, method
+    or language (the filter form of the assignment, issue 24). A decision (POST) takes any."""
+    workers = services.assignable_workers(referral.team_id).select_related("expertise")
+    if request.method == "GET":
+        wanted = {name: value for name, value in _expertise_filter(request).filters().items() if name != "q"}
+        workers = workers.filter(expertise.matching("expertise__", **wanted))
+    return workers
+
+
+def _expertise_filter(request) -> WhoKnowsForm:
+    return WhoKnowsForm(request.GET if request.method == "GET" and request.GET else None)
 
 
 # Per decision of the table (cases/workflow.py), and the views' own "interests": the permission
@@ -207,6 +218,10 @@ def _render_detail(request, referral: Referral, bound=None, status=200):
         "today": timezone.localdate(),
         "mandate": Mandate.objects.of_sender(referral),
     }
+    if {"accept", "assign", "reassign"} & set(choices):
+        # Who knows what, to choose whom to assign (issue 24): one query, however many workers.
+        context["team_workers"] = list(_workers(request, referral))
+        context["expertise_filter"] = _expertise_filter(request)
     return render(request, "cases/referral_detail.html", context, status=status)
 
 

@@ -18,8 +18,9 @@ The Dutch profile:
 - a location's external_identifier is its CBS municipality code (type "cbs_gemeentecode").
 
 What leaves through the API (directory/api.py) is the same document of one service, without
-contact persons for a client without "directory:contacts", and without the address of a
-confidential location.
+contact persons for a token without the scope "directory:contacts", and without the address
+of a confidential location. The same document as HSDS's tabular data package (a CSV per table and
+datapackage.json): directory/hsds/tabular.py.
 """
 
 import datetime
@@ -66,6 +67,9 @@ def _drop_empty(data: dict) -> dict:
 def organisation_id(organisation: Organisation) -> str:
     profile = getattr(organisation, "directory_profile", None)
     return str(profile.pk) if profile is not None else _id("organisation", organisation.name)
+
+
+AREA_CBS, AREA_PC4 = "service_area_cbs", "service_area_pc4"
 
 
 def _attribute(link_id, link_entity: str, link_type: str, value, term=None) -> dict:
@@ -163,7 +167,11 @@ def location_document(location: Location, organisation_uuid: str, *, public: boo
             }
             for hours in location.opening_hours.all()
         ],
-        "attributes": [_attribute(pk, "location", "confidential", "true")] if location.confidential else [],
+        "attributes": ([_attribute(pk, "location", "confidential", "true")] if location.confidential else [])
+        # HSDS 3.0 gives service areas to services only (openreferral#497): a location's own area
+        # goes out as its attributes, one per CBS code and per postcode area.
+        + [_attribute(pk, "location", AREA_CBS, code) for code in location.area_codes]
+        + [_attribute(pk, "location", AREA_PC4, code) for code in location.postcode_areas],
     }
     if not (public and location.confidential):
         data["addresses"] = [
@@ -370,6 +378,10 @@ def _value(item: dict, link_type: str, default=""):
     return found[0]["value"] if found else default
 
 
+def _values(item: dict, link_type: str) -> list[str]:
+    return [attribute["value"] for attribute in _attributes(item, link_type)]
+
+
 def _phone(item: dict) -> str:
     return item["phones"][0]["number"] if item.get("phones") else ""
 
@@ -435,6 +447,8 @@ def import_document(document: dict) -> dict:
         location.postcode = address.get("postal_code", "")
         location.municipality_code = item.get("external_identifier", "")
         location.confidential = _value(item, "confidential", "false") == "true"
+        location.area_codes = _values(item, AREA_CBS)
+        location.postcode_areas = _values(item, AREA_PC4)
         _audited(location)
         for schedule in item.get("schedules", []):
             hours = OpeningHours.objects.filter(pk=schedule["id"]).first() or OpeningHours(id=schedule["id"])

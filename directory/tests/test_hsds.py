@@ -30,6 +30,10 @@ def _demo():
     profile = OrganisationProfile.objects.get(organisation__name="Schuldhulp Zwolle")
     profile.agb = "01234567"
     profile.save()
+    # A location with an area of its own (HSDS has none per location: attributes carry it).
+    office = Location.objects.get(name="Stadskantoor")
+    office.area_codes, office.postcode_areas = ["WK019301"], ["8017"]
+    office.save()
 
 
 def test_the_copied_schemas_are_the_shared_ones():
@@ -73,6 +77,8 @@ def test_the_round_trip_export_import_export_is_lossless():
     assert Service.objects.count() == len(document["services"])
     assert Location.objects.filter(confidential=True).count() == 1
     assert OpeningHours.objects.exists() and ServiceAtLocation.objects.exists() and Contact.objects.exists()
+    office = Location.objects.get(name="Stadskantoor")
+    assert (office.area_codes, office.postcode_areas) == (["WK019301"], ["8017"])
     again = json.loads(json.dumps(hsds.export_document()))
     assert again == document
 

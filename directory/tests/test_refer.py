@@ -83,3 +83,26 @@ def test_coordinators_see_how_often_the_team_referred_and_what_came_of_it(client
     coordinator_c = PositionFactory(team=world.team_c, access_role="coordinator").user
     client.force_login(coordinator_c)  # another team's referrals are not theirs to count
     assert client.get(reverse("directory:service", args=[service.pk])).context["figures"]["referred"] == 0
+
+
+@pytest.mark.django_db
+def test_bad_input_comes_back_at_its_field_with_what_was_chosen(client, world, action):
+    inactive = ServiceFactory(status="inactive")
+    active = ServiceFactory(name="Thuisadministratie")
+    client.force_login(world.worker_a)
+    cases = [
+        ({"outcome": "helped"}, "service"),  # no service
+        ({"service": str(inactive.pk)}, "service"),  # an inactive service
+        ({"service": "not-a-uuid"}, "service"),
+        ({"service": str(active.pk), "outcome": "maybe"}, "outcome"),  # a bad outcome
+    ]
+    for data, field in cases:
+        response = refer(client, action, **data)
+        assert response.status_code == 400, data
+        form = response.context["form"]
+        assert list(form.errors) == [field], (data, form.errors)
+        assert 'class="invalid-feedback' in response.text
+    # What was chosen is kept: the valid service stays selected beside the bad outcome.
+    assert f'value="{active.pk}" selected' in response.text
+    action.refresh_from_db()
+    assert (action.service, action.service_outcome) == (None, "")

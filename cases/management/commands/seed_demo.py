@@ -23,6 +23,7 @@ from api.demo import seed_api_client
 from cases import services
 from cases.management.demo_agenda import seed_agenda, seed_notes_and_reach
 from cases.management.demo_consent import seed_consent
+from cases.management.demo_consult import seed_consult
 from cases.management.demo_handover import seed_leaver
 from cases.management.demo_outreach import seed_contacts
 from cases.management.demo_plans import seed_plans
@@ -31,6 +32,7 @@ from directory.demo import seed_directory
 from documents.demo import seed_documents
 from mandates.demo import seed_mandates, seed_profile
 from teams.models import Municipality, Organisation, Position, Sector, Team, User
+from walkin.demo import seed_walkin
 
 DEMO_PASSWORD = "wijkteam-demo"  # noqa: S105  (a published demo password, never in production)
 REASON = "Demo data"
@@ -140,6 +142,8 @@ class Command(BaseCommand):
                 seed_documents(team)
             seed_api_client(organisations)
             seed_directory()
+            seed_walkin(teams["Noord"], users["worker.noord"], users["coordinator.noord"])
+            seed_consult(teams["Noord"])
         self._print_accounts()
 
     def _municipality(self) -> Municipality:
