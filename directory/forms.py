@@ -14,6 +14,7 @@ from directory.models import (
     TaxonomyTerm,
     validate_area_codes,
 )
+from teams.forms import ExpertiseChoices
 from teams.models import Organisation, validate_postcode_areas
 from wijkteam.widgets import DateInput
 
@@ -155,21 +156,10 @@ class ServiceForm(forms.ModelForm):
         )
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(forms.ModelForm, ExpertiseChoices):
+    """A contact person, with their expertise as for team members: found by "Wie weet iets van…"."""
+
     reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
-    # Their expertise, as for team members (teams/expertise.py): found by "Wie weet iets van…".
-    domains = forms.MultipleChoiceField(
-        label=_("Life domains"), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    methods = forms.MultipleChoiceField(
-        label=_("Methods"), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    client_groups = forms.MultipleChoiceField(
-        label=_("Client groups"), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    languages = forms.MultipleChoiceField(
-        label=_("Languages"), required=False, widget=forms.CheckboxSelectMultiple
-    )
 
     class Meta:
         model = Contact
@@ -186,11 +176,7 @@ class ContactForm(forms.ModelForm):
         ]
 
     def __init__(self, *args, **kwargs):
-        from teams import expertise
-
         super().__init__(*args, **kwargs)
-        for name, choices in expertise.KINDS.items():
-            self.fields[name].choices = [(code, str(label)) for code, label in choices()]
         self.helper = FormHelper()
         self.helper.layout = Layout(*self.fields, Submit("save", _("Save")))
 

@@ -152,8 +152,9 @@ class NotificationSettingsForm(forms.ModelForm):
         self.helper.disable_csrf = True
 
 
-class ExpertiseForm(forms.Form):
-    """An expertise profile (teams/expertise.py): checkboxes, and a short free text."""
+class ExpertiseChoices(forms.Form):
+    """The four lists of an expertise profile (teams/expertise.py), as checkboxes: a worker's own
+    (ExpertiseForm) and a contact person's in the social map (directory.forms.ContactForm)."""
 
     domains = forms.MultipleChoiceField(
         label=_("Life domains"), required=False, widget=forms.CheckboxSelectMultiple
@@ -167,6 +168,18 @@ class ExpertiseForm(forms.Form):
     languages = forms.MultipleChoiceField(
         label=_("Languages"), required=False, widget=forms.CheckboxSelectMultiple
     )
+
+    def __init__(self, *args, **kwargs):
+        from teams import expertise
+
+        super().__init__(*args, **kwargs)
+        for name, choices in expertise.KINDS.items():
+            self.fields[name].choices = [(code, str(label)) for code, label in choices()]
+
+
+class ExpertiseForm(ExpertiseChoices):
+    """An expertise profile: checkboxes, and a short free text."""
+
     note = forms.CharField(
         label=_("More about my expertise"),
         required=False,
@@ -175,11 +188,7 @@ class ExpertiseForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from teams import expertise
-
         super().__init__(*args, **kwargs)
-        for name, choices in expertise.KINDS.items():
-            self.fields[name].choices = [(code, str(label)) for code, label in choices()]
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "domains", "methods", "client_groups", "languages", "note", Submit("save", _("Save"))

@@ -40,3 +40,32 @@ def chromium_browser():
     # While Playwright's loop runs, the test's ORM calls get a database connection of their own
     # (asgiref's context-local storage); close it, or the test database cannot be dropped.
     connections.close_all()
+
+
+@contextmanager
+def phone_page():
+    """A page on a 375-px phone, in Dutch."""
+    with chromium_browser() as browser:
+        context = browser.new_context(viewport={"width": 375, "height": 740}, locale="nl-NL")
+        yield context.new_page()
+
+
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= 375")
+
+
+def log_in_as_demo(page, live_server, username: str):
+    """Log in on the login form as a demo account (a password of the test's own); the user."""
+    from teams.models import User
+
+    user = User.objects.get(username=username)
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    page.goto(live_server.url + "/")
+    page.get_by_label("Gebruikersnaam").fill(user.username)
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    return user
+
+
+DEMO_PASSWORD = "wijkteam-demo-browser"  # noqa: S105

@@ -7,27 +7,19 @@ import pytest
 from cases.models import Action
 from directory.models import Service
 from teams.models import User
-from tests.browser import chromium_browser
+from tests.browser import log_in_as_demo, no_sideways_scroll, phone_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "wijkteam-demo-browser"  # noqa: S105
 
 
 @pytest.fixture
 def browser_page():
-    with chromium_browser() as browser:
-        context = browser.new_context(viewport={"width": 375, "height": 740}, locale="nl-NL")
-        yield context.new_page()
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= 375")
+    with phone_page() as page:
+        yield page
 
 
 def test_worker_finds_debt_help_and_refers_a_plan_action_on_a_phone(live_server, browser_page, demo):
     worker = User.objects.get(username="worker.noord")
-    worker.set_password(PASSWORD)
-    worker.save()
     action = (
         Action.objects.filter(
             plan__household__lead_worker=worker,
@@ -41,10 +33,7 @@ def test_worker_finds_debt_help_and_refers_a_plan_action_on_a_phone(live_server,
     )
     assert action is not None, "the demo gives worker.noord a plan with an open action"
     page = browser_page
-    page.goto(live_server.url + "/")
-    page.get_by_label("Gebruikersnaam").fill(worker.username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    log_in_as_demo(page, live_server, worker.username)
 
     # The social map from the menu; search "schulden".
     page.get_by_role("button", name="Menu").click()

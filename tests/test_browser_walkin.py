@@ -6,28 +6,20 @@ import pytest
 
 from cases.models import Household
 from teams.models import User
-from tests.browser import chromium_browser
+from tests.browser import log_in_as_demo, no_sideways_scroll, phone_page
 from walkin.models import Visit, WalkInHour
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "wijkteam-demo-browser"  # noqa: S105
 
 
 @pytest.fixture
 def browser_page():
-    with chromium_browser() as browser:
-        context = browser.new_context(viewport={"width": 375, "height": 740}, locale="nl-NL")
-        yield context.new_page()
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= 375")
+    with phone_page() as page:
+        yield page
 
 
 def test_worker_records_three_visits_in_two_taps_each_and_makes_a_household(live_server, browser_page, demo):
     worker = User.objects.get(username="worker.noord")
-    worker.set_password(PASSWORD)
-    worker.save()
     hour = WalkInHour.objects.get(staff=worker)
     before = hour.visits.count()
     page = browser_page
@@ -35,10 +27,7 @@ def test_worker_records_three_visits_in_two_taps_each_and_makes_a_household(live
     page.on(
         "console", lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None
     )
-    page.goto(live_server.url + "/")
-    page.get_by_label("Gebruikersnaam").fill(worker.username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    log_in_as_demo(page, live_server, worker.username)
 
     # The walk-in hour from the menu; today's hour is on top.
     page.get_by_role("button", name="Menu").click()
