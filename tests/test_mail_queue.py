@@ -12,14 +12,12 @@ import datetime
 import json
 import logging
 import re
-import signal
 import socket
 import socketserver
 import threading
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.db import transaction
 from django.tasks import TaskResultStatus
 from django.urls import reverse
@@ -28,6 +26,7 @@ from django_tasks_db.models import DBTaskResult
 from freezegun import freeze_time
 
 import wijkteam.settings
+from tests.worker import run_worker
 from wijkteam.mail import deserialise, retry_delay, serialise
 
 BODY = "Geheime inhoud 4711 over Familie Jansen"
@@ -103,17 +102,6 @@ def mailers(port: int) -> dict:
         "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
     }
     return configured
-
-
-def run_worker() -> None:
-    """`manage.py db_worker` until nothing is ready, as the service runs it (its signal
-    handlers are put back afterwards, for the rest of the test run)."""
-    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
 
 
 def waiting() -> list[DBTaskResult]:

@@ -2,7 +2,6 @@
 often, and never before it is due; the worker runs it (issue 16.5)."""
 
 import datetime
-import signal
 import threading
 import zoneinfo
 
@@ -15,6 +14,7 @@ from freezegun import freeze_time
 
 from teams.models import Notification
 from teams.tests.factories import PositionFactory
+from tests.worker import run_worker
 from wijkteam import schedule
 from wijkteam.models import ScheduledRun
 
@@ -111,12 +111,7 @@ def test_the_worker_runs_what_the_clock_queued(world):
     PositionFactory(team=world.team_a, access_role="coordinator")
     ReferralFactory(team=world.team_a, status="received", first_contact_due=datetime.date(2020, 1, 6))
     call_command("run_schedule", verbosity=0)
-    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
+    run_worker()
     assert not DBTaskResult.objects.exclude(status=TaskResultStatus.SUCCESSFUL).exists()
     assert Notification.objects.filter(user=world.coordinator_a, kind="overdue").count() == 1
 

@@ -11,12 +11,10 @@ import hmac
 import http.server
 import json
 import logging
-import signal
 import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +32,7 @@ from cases.tests.factories import ReferralFactory
 from cases.tests.test_sharing import feedback, give
 from mandates.tests.factories import MandateFactory
 from teams.tests.factories import OrganisationFactory
+from tests.worker import run_worker
 
 TASK = "api.webhooks.deliver_webhook"
 PAYLOAD_KEYS = {"id", "type", "signal", "status", "url", "occurred_at"}
@@ -68,16 +67,6 @@ def receiver(settings):
     yield server
     server.shutdown()
     server.server_close()
-
-
-def run_worker() -> None:
-    """`manage.py db_worker` until nothing is due (its signal handlers put back afterwards)."""
-    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
 
 
 def waiting() -> list[DBTaskResult]:

@@ -143,3 +143,26 @@ def test_the_assignment_page_costs_the_same_for_one_worker_as_for_many(client, w
     one = count()
     _workers(6, team)
     assert count() == one
+
+
+def test_who_knows_costs_the_same_for_one_match_as_for_many(client, world):
+    """Colleagues and contact persons with their expertise: no query per person found."""
+    client.force_login(world.coordinator_a)
+    url = reverse("teams:who_knows")
+
+    def count():
+        client.get(url, {"domain": "financien"})  # the session is saved once after login
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url, {"domain": "financien"})
+        assert page.status_code == 200
+        return len(queries), page.text.count("Budgetcoach")
+
+    _workers(1, world.team_a)
+    Contact(organisation=world.partner.organisation, name="Budgetcoach 0", domains=["financien"]).save()
+    one, shown = count()
+    _workers(6, world.team_a)
+    for n in range(1, 5):
+        Contact(
+            organisation=world.partner.organisation, name=f"Budgetcoach {n}", domains=["financien"]
+        ).save()
+    assert count() == (one, 5) and shown == 1
