@@ -20,7 +20,6 @@ install: $(VENV)/.installed
 
 run: install
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
-	$(DEMO_ENV) $(PY) manage.py createcachetable
 	$(DEMO_ENV) $(PY) manage.py database_roles
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	@echo "Wijkteam demo: http://127.0.0.1:8000  (log in with an account above)"

@@ -98,6 +98,19 @@ class SignalIn(serializers.Serializer):
     house_number_addition = Text("house_number_addition")
     postcode = Text("postcode")
     city = Text("city")
+    guardian_name = Text(
+        "guardian_name", help_text=_("A parent or guardian, when the signal is about a child.")
+    )
+    guardian_relation = serializers.ChoiceField(
+        choices=Referral.GuardianRelation.choices, required=False, allow_blank=True
+    )
+    family_aware = _choice(
+        "family_aware", help_text=_('Whether the family knows of this signal; "unknown" when not sent.')
+    )
+    partner_label = Text(
+        "partner_label",
+        help_text=_("Your own short label for the signal: only your organisation and the team see it."),
+    )
     team = Whole(
         required=False,
         allow_null=True,
@@ -146,6 +159,7 @@ class SignalOut(serializers.Serializer):
     received_at = serializers.DateTimeField()
     team = serializers.CharField(source="team.name")
     sender_name = serializers.CharField()
+    partner_label = serializers.CharField(help_text=_("Your own label for the signal, as you sent it."))
     status = serializers.ChoiceField(choices=PartnerStatus.choices, source="partner_status")
     status_label = serializers.SerializerMethodField()
 

@@ -122,7 +122,6 @@ def measure_scale(households, server, args, out):
     }
     generate(households, server, url, env, regenerate=args.regenerate)
     # The deployment steps of the README, as on a production app server.
-    manage(env, "createcachetable")
     manage(env, "collectstatic", "--noinput", quiet=True)
     accounts_file = work / "accounts.json"
     manage(env, "bench_prepare", "--out", str(accounts_file), "--load-users", str(args.load_users))

@@ -61,7 +61,7 @@ from cases.models import (
     Share,
     Task,
 )
-from cases.templatetags.access_tags import OBJECTS, basis_label, roles_label
+from cases.templatetags.access_tags import basis_label, object_label, roles_label
 from cases.validators import format_phone, format_postcode
 from documents.models import Document as CaseDocument
 from teams.models import Position
@@ -248,25 +248,6 @@ def _object(obj, model_field, ctx):
     return {"code": obj.object_type, "label": label}, label
 
 
-def object_label(code: str) -> str:
-    """What was read, for the resident: the access log's own labels, else the kind of record."""
-    if code in OBJECTS:
-        return str(OBJECTS[code])
-    for spec in SPECS:
-        if spec.model._meta.model_name == code.replace("_", ""):
-            return str(spec.model._meta.verbose_name)
-    return str(EXTRA_OBJECTS.get(code, code.replace("_", " ")))
-
-
-EXTRA_OBJECTS = {
-    "consent": gettext_lazy("consent"),
-    "partner_signal": gettext_lazy("signal"),
-    "partner_signal_list": gettext_lazy("signals"),
-    "referral_queue": gettext_lazy("signals"),
-    "user_access_log": gettext_lazy("access log"),
-}
-
-
 # --- What is about this person ---------------------------------------------------------------
 
 
@@ -437,7 +418,8 @@ SPECS: tuple[Spec, ...] = (
             "sender_email submitted_by concern request prior_information "
             "prior_information_confidentiality urgency warm_handover subject_first_name "
             "subject_last_name_prefix subject_last_name subject_birth_date subject_bsn street "
-            "house_number house_number_addition postcode city household_view "
+            "house_number house_number_addition postcode city guardian_name guardian_relation "
+            "family_aware partner_label household_view "
             "professional_judgement status first_contact_due team assigned_to forwarded_to "
             "merged_into"
         ),

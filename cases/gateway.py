@@ -253,6 +253,20 @@ def record(request, *, obj=None, persons=None, object_type: str = "", action: st
         access.reason = reason
 
 
+def record_other(request, *, household: Household, persons, object_type: str) -> None:
+    """A page that shows something of another household besides its own (the duplicate check of a
+    registration by hand): one row more, for that household, so its log says who saw it."""
+    access = _access(request)
+    access_log.log(
+        request,
+        action=access.action,
+        household=household,
+        obj=household,
+        object_type=object_type,
+        persons=persons,
+    )
+
+
 def record_now(request, **fields) -> None:
     """Write the row now, whatever the response will be (an emergency access, then a redirect)."""
     access = _access(request)

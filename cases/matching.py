@@ -7,6 +7,7 @@ postcode + house number count as well. Each lookup is a fixed number of queries,
 households the team has.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.lookups import TrigramSimilar
@@ -108,6 +109,127 @@ def household_candidates(referral: Referral, user) -> list[Candidate]:
             candidate.score += 40
             candidate.reasons.append(_("same address"))
     return sorted(found.values(), key=lambda c: (-c.score, c.household.name))[:MAX_CANDIDATES]
+
+
+# --- Registering by hand -----------------------------------------------------------------------
+
+# A registration by hand is held up from this score: the same BSN, a name with the date of
+# birth, first and last name, or a similar name at the same address. A common last name alone,
+# or the address alone (a new tenant), holds nobody up.
+LIKELY_DUPLICATE = 55
+
+
+@dataclass
+class Subject:
+    """Whom a registration by hand is about, in the terms of a signal (what the matching reads)."""
+
+    team_id: int
+    subject_first_name: str = ""
+    subject_last_name: str = ""
+    subject_birth_date: datetime.date | None = None
+    subject_bsn: str = ""
+    postcode: str = ""
+    house_number: int | None = None
+
+    @classmethod
+    def of(cls, person: Person, household: Household, *, address: bool) -> "Subject":
+        """The person in the household's team, with its address when it counts (a new household)."""
+        return cls(
+            team_id=household.team_id,
+            subject_first_name=person.first_name,
+            subject_last_name=person.last_name,
+            subject_birth_date=person.birth_date,
+            subject_bsn=person.bsn,
+            postcode=household.postcode if address else "",
+            house_number=household.house_number if address else None,
+        )
+
+
+@dataclass
+class Duplicates:
+    """What the duplicate check found for a registration by hand, among the open households of
+    its team that the user may see (other teams are never mentioned)."""
+
+    likely: list[Candidate] = field(default_factory=list)
+    exact: Household | None = None  # the same household, or the same person in this one: refused
+    same_bsn: Person | None = None  # the person is a member of another open household
+
+    def __bool__(self):
+        return bool(self.likely or self.exact or self.same_bsn)
+
+    def shown(self) -> dict[Household, list[Person]]:
+        """The households the form shows, with the members it names (for the access log)."""
+        shown = {}
+        if self.exact is not None:
+            shown[self.exact] = []
+        for candidate in self.likely:
+            shown.setdefault(candidate.household, []).extend([candidate.person] if candidate.person else [])
+        if self.same_bsn is not None:
+            shown.setdefault(self.same_bsn.household, []).append(self.same_bsn)
+        return shown
+
+
+def _same_person(a: Person, b: Person) -> bool:
+    return (
+        fold(a.first_name) == fold(b.first_name)
+        and fold(a.last_name) == fold(b.last_name)
+        and fold(a.last_name_prefix) == fold(b.last_name_prefix)
+        and a.birth_date == b.birth_date
+    )
+
+
+def _same_address(a: Household, b: Household) -> bool:
+    return (a.postcode, a.house_number, fold(a.house_number_addition)) == (
+        b.postcode,
+        b.house_number,
+        fold(b.house_number_addition),
+    )
+
+
+def registration_duplicates(user, person: Person, household: Household, *, new: bool) -> Duplicates:
+    """The duplicate check of triage, for a household registered by hand (`new`: with `person` as
+    its first member) or a member added to (or changed in) `household`. A fixed number of queries.
+
+    Exact duplicate: the same name, address and member (a new household), or the same person
+    (name and date of birth, or BSN) already in this household. Same BSN: the person is a member
+    of another open household of the team; that needs a decision (cases/services/households.py).
+    """
+    found = Duplicates()
+    visible = Household.objects.visible_to(user).filter(
+        team_id=household.team_id, status=Household.Status.OPEN
+    )
+    if not new:
+        members = household.members.exclude(pk=person.pk)
+        for member in members:
+            if _same_person(member, person) or (person.bsn and member.bsn == person.bsn):
+                found.exact = household
+                return found
+    if person.bsn:
+        found.same_bsn = (
+            Person.objects.filter(household__in=visible.values("pk"), bsn=person.bsn)
+            .exclude(household_id=household.pk)
+            .exclude(pk=person.pk)
+            .select_related("household")
+            .first()
+        )
+    if not new and not person._state.adding:
+        return found  # a change of a known member: only the BSN is checked again
+    candidates = household_candidates(Subject.of(person, household, address=new), user)
+    for candidate in candidates:
+        if candidate.household.pk == household.pk or candidate.score < LIKELY_DUPLICATE:
+            continue
+        if found.same_bsn and candidate.household.pk == found.same_bsn.household_id:
+            continue  # shown with the BSN decision
+        if (
+            new
+            and fold(candidate.household.name) == fold(household.name)
+            and _same_address(candidate.household, household)
+            and candidate.person is not None
+            and _same_person(candidate.person, person)
+        ):
+            found.exact = candidate.household
+        found.likely.append(candidate)
+    return found
 
 
 def known_in_other_teams(referral: Referral) -> list[str]:

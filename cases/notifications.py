@@ -37,6 +37,22 @@ def signal_assigned(*, referral: Referral, worker, by) -> None:
     )
 
 
+def signal_supplemented(*, referral: Referral) -> None:
+    """Who triages the team's signals hears that a partner answered a decline: the signal is
+    back in the queue. Urgent for the mail when the signal is."""
+    for user_id in holders_by_team("referral.triage", [referral.team_id]).get(referral.team_id, ()):
+        notify(
+            Event(
+                user_id=user_id,
+                kind=Notification.Kind.SUPPLEMENTED,
+                url=reverse("cases:referral_detail", args=[referral.pk]),
+                key=f"referral:{referral.pk}:supplemented",
+                reference=referral.reference,
+                urgent=referral.urgency in URGENT,
+            )
+        )
+
+
 def household_changed(*, household: Household, by, new_lead: bool = False) -> None:
     """The lead worker hears of a colleague's change to their household (of their own, nothing).
 

@@ -1,4 +1,4 @@
-"""Create forms that create once (SECURITY.md CC-3).
+"""Create forms that create once (docs/security.md CC-3).
 
 The form page carries a server-issued submission id. The first POST with that id records it
 and creates; every later POST with it (a double click, a retry, the back button) gets the first

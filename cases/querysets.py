@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Contains
 
@@ -94,7 +94,7 @@ class HouseholdQuerySet(AuditedQuerySet):
         )
 
     def drifting(self, *, now=None) -> "HouseholdQuerySet":
-        """Open households drifting out of contact ("afhakers"), DOMAIN.md.
+        """Open households drifting out of contact ("afhakers"), docs/domain.md.
 
         No successful contact for WIJKTEAM_DRIFT_DAYS (counted from registration when there was
         never one), or WIJKTEAM_DRIFT_FAILED_ATTEMPTS failed attempts in a row. A household
@@ -128,11 +128,13 @@ class HouseholdQuerySet(AuditedQuerySet):
         """Every word must match the household name, a member's name, the street or postcode.
 
         Accents and case do not count ("joelle" finds "Joëlle"). A word that matches nowhere may
-        also resemble a word of the household name or a member's last name ("hendrikze" finds
-        "Hendrikse"; cases/search.py). Best first: every word in the household name, then
+        also resemble a word of the household name, the street or a member's name ("hendrikze"
+        finds "Hendrikse"; cases/search.py). Best first: every word in the household name, then
         every word somewhere, then the resembling ones; within each, the closest name first.
+
+        Names and street are read from the household's `search_text`, which the database keeps
+        with its members' names: one column and one trigram index, whatever the team's size.
         """
-        from cases.models import Person
         from cases.search import Fold, SimilarWord, WordSimilarity
 
         # PostgreSQL refuses a NUL in a string literal; it cannot be part of a name anyway.
@@ -145,22 +147,10 @@ class HouseholdQuerySet(AuditedQuerySet):
         in_name, somewhere, alike = Q(), Q(), Q()
         for word in text.split()[:6]:
             folded = Fold(Value(word))
-            members = Person.objects.filter(household=OuterRef("pk"))
-            member_named = Q(Contains(Fold("first_name"), folded)) | Q(Contains(Fold("last_name"), folded))
-            in_household = (
-                Q(Contains(Fold("name"), folded))
-                | Q(Contains(Fold("street"), folded))
-                | Q(postcode__startswith=word.upper())
-            )
+            named = Q(Contains(F("search_text"), folded)) | Q(postcode__startswith=word.upper())
             in_name &= Q(Contains(Fold("name"), folded))
-            somewhere &= in_household | Exists(members.filter(member_named))
-            # One subquery per household for both kinds of member match: on its own, the near
-            # miss would be planned as a scan of every resembling person of the installation.
-            alike &= (
-                in_household
-                | Q(SimilarWord(Fold("name"), folded))
-                | Exists(members.filter(member_named | Q(SimilarWord(Fold("last_name"), folded))))
-            )
+            somewhere &= named
+            alike &= named | Q(SimilarWord(F("search_text"), folded))
         rank = Case(When(in_name, then=Value(0)), When(somewhere, then=Value(1)), default=Value(2))
         return (
             self.filter(alike)
@@ -286,10 +276,11 @@ class PlanQuerySet(HouseholdChildQuerySet):
         return self.filter(status="current")
 
     def evaluation_due(self, on=None) -> "PlanQuerySet":
-        """Current plans whose evaluation date has passed (the one definition of "due")."""
+        """Current plans of open households whose evaluation date has passed (the one definition of
+        "due"): a closed household keeps its last plan as it was, but nothing of it is late."""
         from django.utils import timezone
 
-        return self.current().filter(evaluation_date__lt=on or timezone.localdate())
+        return self.current().filter(evaluation_date__lt=on or timezone.localdate(), household__status="open")
 
 
 class SafetyWarningQuerySet(HouseholdChildQuerySet):

@@ -1,7 +1,7 @@
 """Retention: closed households past their term are pseudonymised, history rows included.
 
 The term counts from closure and depends on the kind of record (WIJKTEAM_RETENTION_YEARS,
-DOMAIN.md). A household under legal hold is skipped. What remains: the structure (that there
+docs/domain.md). A household under legal hold is skipped. What remains: the structure (that there
 was a household in this area, its dates, the decisions and end results), a pseudonym, birth dates
 reduced to the first day of their quarter, the area codes; what goes: names, addresses, BSNs,
 contact details and every free-text note, change reasons in the history included. The access
@@ -89,6 +89,8 @@ TEXT = {
             "subject_last_name_prefix": "",
             "subject_last_name": "",
             "subject_bsn": "",
+            "guardian_name": "",
+            "partner_label": "",
             "street": "",
             "house_number": None,
             "house_number_addition": "",

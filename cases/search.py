@@ -120,3 +120,107 @@ class TrigramIndex(GinIndex):
         if schema_editor.connection.vendor != "postgresql":
             return ""
         return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+
+# The household's search text: its name, its street and its members' first and last names,
+# folded, one per line. The database keeps it (triggers), so a member added, renamed, moved,
+# removed or blanked by retention changes it whichever code path did it, bulk inserts included;
+# the search then reads one column of one table, served by one trigram index, instead of folding
+# every household of the team and looking up its members (issue 16). The household's own trigger
+# recomputes it on every write, so a stale value saved by Django never stays.
+_PG_SEARCH_TEXT = """
+CREATE OR REPLACE FUNCTION {schema}.wijkteam_household_search_text(uuid, text, text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = {schema}, pg_temp
+AS $$ SELECT concat_ws(E'\\n', wijkteam_fold($2), wijkteam_fold($3),
+    (SELECT string_agg(wijkteam_fold(p.first_name || ' ' || p.last_name), E'\\n' ORDER BY p.id)
+     FROM cases_person p WHERE p.household_id = $1)) $$;
+
+CREATE OR REPLACE FUNCTION {schema}.wijkteam_household_search_text_set() RETURNS trigger
+LANGUAGE plpgsql SET search_path = {schema}, pg_temp
+AS $$ BEGIN
+  NEW.search_text := wijkteam_household_search_text(NEW.id, NEW.name, NEW.street);
+  RETURN NEW;
+END $$;
+
+CREATE OR REPLACE TRIGGER household_search_text BEFORE INSERT OR UPDATE ON {schema}.cases_household
+FOR EACH ROW EXECUTE FUNCTION {schema}.wijkteam_household_search_text_set();
+
+CREATE OR REPLACE FUNCTION {schema}.wijkteam_person_search_text_touch() RETURNS trigger
+LANGUAGE plpgsql SET search_path = {schema}, pg_temp
+AS $$ BEGIN
+  IF TG_OP = 'INSERT' THEN
+    UPDATE cases_household SET search_text = '' WHERE id IN (SELECT household_id FROM new_people);
+  ELSIF TG_OP = 'DELETE' THEN
+    UPDATE cases_household SET search_text = '' WHERE id IN (SELECT household_id FROM old_people);
+  ELSE
+    UPDATE cases_household SET search_text = '' WHERE id IN (NEW.household_id, OLD.household_id);
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER person_search_text_insert AFTER INSERT ON {schema}.cases_person
+REFERENCING NEW TABLE AS new_people
+FOR EACH STATEMENT EXECUTE FUNCTION {schema}.wijkteam_person_search_text_touch();
+
+CREATE OR REPLACE TRIGGER person_search_text_delete AFTER DELETE ON {schema}.cases_person
+REFERENCING OLD TABLE AS old_people
+FOR EACH STATEMENT EXECUTE FUNCTION {schema}.wijkteam_person_search_text_touch();
+
+CREATE OR REPLACE TRIGGER person_search_text_update
+AFTER UPDATE OF first_name, last_name, household_id ON {schema}.cases_person
+FOR EACH ROW WHEN (OLD.first_name IS DISTINCT FROM NEW.first_name
+  OR OLD.last_name IS DISTINCT FROM NEW.last_name OR OLD.household_id IS DISTINCT FROM NEW.household_id)
+EXECUTE FUNCTION {schema}.wijkteam_person_search_text_touch();
+"""
+
+# SQLite (the demo): an AFTER trigger sets the column (SQLite's triggers cannot change NEW) and
+# does not fire itself again (recursive triggers are off). A table that a later migration
+# rebuilds loses its triggers: install_search_text runs after every migrate (cases/apps.py).
+_SQLITE_TEXT = """wijkteam_fold(NEW.name) || char(10) || wijkteam_fold(NEW.street) || coalesce(char(10) ||
+    (SELECT group_concat(wijkteam_fold(first_name || ' ' || last_name), char(10))
+     FROM (SELECT first_name, last_name FROM cases_person WHERE household_id = NEW.id ORDER BY id)), '')"""
+# Built from the constants above only: nothing a user typed.
+_SQLITE_SEARCH_TEXT = [
+    f"""CREATE TRIGGER IF NOT EXISTS household_search_text_{event.lower()} AFTER {event} ON cases_household
+    BEGIN UPDATE cases_household SET search_text = {_SQLITE_TEXT} WHERE id = NEW.id; END"""  # noqa: S608
+    for event in ("INSERT", "UPDATE")
+] + [
+    f"""CREATE TRIGGER IF NOT EXISTS person_search_text_{name} AFTER {event} ON cases_person
+    BEGIN UPDATE cases_household SET search_text = '' WHERE id IN ({rows}); END"""  # noqa: S608
+    for name, event, rows in (
+        ("insert", "INSERT", "NEW.household_id"),
+        ("delete", "DELETE", "OLD.household_id"),
+        ("update", "UPDATE OF first_name, last_name, household_id", "NEW.household_id, OLD.household_id"),
+    )
+]
+
+
+def install_search_text(connection, refresh=False):
+    """Create (or replace) the triggers that keep `cases_household.search_text`; with `refresh`,
+    recompute it for every household (the triggers do it on the empty update)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT quote_ident(current_schema())")
+            cursor.execute(_PG_SEARCH_TEXT.format(schema=cursor.fetchone()[0]))
+        else:
+            for statement in _SQLITE_SEARCH_TEXT:
+                cursor.execute(statement)
+        if refresh:
+            cursor.execute("UPDATE cases_household SET search_text = ''")
+
+
+def install_search_text_after_migrate(sender, using, **kwargs):
+    """post_migrate on SQLite: a migration that rebuilt a table dropped its triggers; put them
+    back (PostgreSQL alters tables in place: its triggers come from migration cases 0035)."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+        if "cases_household" not in tables or "cases_person" not in tables:
+            return
+        household = connection.introspection.get_table_description(cursor, "cases_household")
+    if "search_text" in {column.name for column in household}:
+        install_search_text(connection)

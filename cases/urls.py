@@ -115,4 +115,9 @@ urlpatterns = [
     path("signal/", views.partner_referral_send, name="partner_referral_send"),
     path("signal/sent/", views.partner_referral_list, name="partner_referral_list"),
     path("signal/sent/<str:reference>/", views.partner_referral_status, name="partner_referral_status"),
+    path(
+        "signal/sent/<str:reference>/supplement/",
+        views.partner_referral_supplement,
+        name="partner_referral_supplement",
+    ),
 ]

@@ -3,6 +3,7 @@
     received ──accept──▶ accepted ──assign──▶ assigned ──close──▶ closed
         │                    └────────close─────────────────────────▲
         ├──decline──▶ declined        assigned ──reassign──▶ assigned
+        │                 └──supplement (the sender adds information)──▶ received
         ├──forward──▶ forwarded
         └──merge────▶ merged (into an earlier signal about the same household)
 
@@ -38,6 +39,7 @@ class Decision(models.TextChoices):
     FORWARD = "forward", _("Forwarded")
     MERGE = "merge", _("Merged")
     CLOSE = "close", _("Closed")
+    SUPPLEMENT = "supplement", _("Supplemented by the sender")
 
 
 class TransitionError(statemachine.TransitionError):
@@ -87,10 +89,15 @@ SIGNAL = statemachine.Machine(
         Decision.CLOSE: Transition(
             Decision.CLOSE.label, {Status.ACCEPTED, Status.ASSIGNED}, Status.CLOSED, perm="referral.close"
         ),
+        # The sender answers a decline (e.g. "too little information"): back to the queue.
+        Decision.SUPPLEMENT: Transition(
+            Decision.SUPPLEMENT.label, {Status.DECLINED}, Status.RECEIVED, perm="referral.send"
+        ),
     },
 )
 
-# The same table, per decision and per state (declined, forwarded, merged and closed are final).
+# The same table, per decision and per state (forwarded, merged and closed are final; the sender
+# may answer a decline with more information).
 RESULT: dict[str, str] = {name: step.target for name, step in SIGNAL.transitions.items()}
 ALLOWED_TRANSITIONS: dict[str, set[str]] = SIGNAL.table
 

@@ -1,4 +1,4 @@
-"""The self-sufficiency matrix ZRM 2017 as data (DOMAIN.md): 13 domains and the 1-5 scale.
+"""The self-sufficiency matrix ZRM 2017 as data (docs/domain.md): 13 domains and the 1-5 scale.
 
 The per-cell criteria texts are the GGD's and are not copied. The data migration loads these
 rows; `instrument()` recreates them when a database was emptied (e.g. between browser tests).

@@ -20,7 +20,7 @@ from directory.models import (
 from teams.models import Organisation
 
 REASON = "Demo data"
-NOORD, ZUID = ["WK019301", "WK019302"], ["WK019305", "WK019306"]
+NOORD, ZUID = ["WK019330", "WK019331"], ["WK019350", "WK019351"]  # as the teams (seed_demo)
 
 # organisation: (KvK, description, website, update e-mail)
 PROFILES = {

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from areas import cbs
 from cases.models.plan import ServiceOutcome
 from directory.models import (
     Contact,
@@ -83,11 +84,18 @@ class CodeListField(forms.CharField):
         self.list_validator(value)
 
 
+def validate_known_area_codes(codes) -> None:
+    """Well-formed CBS codes (the model's check), and wijken and buurten that exist where their
+    municipality's list is loaded (areas.cbs)."""
+    validate_area_codes(codes)
+    cbs.refuse_unknown(codes)
+
+
 class ServiceForm(forms.ModelForm):
     area_codes = CodeListField(
         label=_("Service area (CBS codes)"),
         required=False,
-        validator=validate_area_codes,
+        validator=validate_known_area_codes,
         help_text=_("Municipality (GM0193), wijken (WK019301) or buurten; empty for everywhere."),
     )
     postcode_areas = CodeListField(
@@ -148,7 +156,7 @@ class ServiceForm(forms.ModelForm):
                 "area_codes",
                 "postcode_areas",
             ),
-            Fieldset(_("How to get it"), "how_to_refer", "costs", "languages", "accessibility"),
+            Fieldset(_("Access and costs"), "how_to_refer", "costs", "languages", "accessibility"),
             Fieldset(_("Reaching the service"), "url", "email", "phone"),
             Fieldset(_("Kept current"), "last_verified", "verification_months"),
             "reason",
@@ -188,7 +196,7 @@ class LocationForm(forms.ModelForm):
     area_codes = CodeListField(
         label=_("Service area (CBS codes)"),
         required=False,
-        validator=validate_area_codes,
+        validator=validate_known_area_codes,
         help_text=_(
             "Municipality (GM0193), wijken (WK019301) or buurten (BU01930101); empty: as the service."
         ),

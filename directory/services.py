@@ -1,4 +1,4 @@
-"""Every change of the social map: one transaction, history with who and why (STYLE.md §2)."""
+"""Every change of the social map: one transaction, history with who and why (docs/security.md LG-2)."""
 
 import datetime
 

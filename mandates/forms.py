@@ -7,7 +7,7 @@ from cases.models import DataCategory
 from mandates.models import Mandate, MandateReview
 from mandates.workflow import MANDATE
 from teams.models import Organisation, Team
-from wijkteam.widgets import DateInput
+from wijkteam.widgets import DateInput, RadioSelect
 
 
 class MandateForm(forms.ModelForm):
@@ -85,7 +85,7 @@ class MandateReviewForm(forms.ModelForm):
         widgets = {
             "reviewed_on": DateInput(),
             "next_review_on": DateInput(),
-            "decision": forms.RadioSelect,
+            "decision": RadioSelect,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 

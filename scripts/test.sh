@@ -43,7 +43,6 @@ if [ -z "${DATABASE_URL:-}" ]; then
     # every test database (and of the benchmark's), so that no test process migrates again.
     # tests/test_database_roles.py checks what these steps left.
     "$PY" manage.py migrate --noinput -v0
-    "$PY" manage.py createcachetable
     "$PY" manage.py database_roles >/dev/null
     export DATABASE_TEST_TEMPLATE=wijkteam
   else

@@ -5,6 +5,7 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from areas import cbs
 from teams.models import Organisation, Position, Team, User
 from teams.services import MAY_HOLD_A_POSITION
 from wijkteam.widgets import DateInput
@@ -33,7 +34,7 @@ class TeamProfileForm(forms.ModelForm):
     area_codes = CodesField(
         label=_("Area (CBS wijk and buurt codes)"),
         required=False,
-        help_text=_("Comma-separated, e.g. WK019301, BU01930101."),
+        help_text=_("Comma-separated, e.g. WK019330, BU01933000."),
     )
     postcode_areas = CodesField(
         label=_("Postcode areas (PC4)"), required=False, help_text=_("Comma-separated, e.g. 8021, 8022.")
@@ -43,6 +44,7 @@ class TeamProfileForm(forms.ModelForm):
     class Meta:
         model = Team
         fields = [
+            "phone",
             "target_groups",
             "target_groups_other",
             "aims",
@@ -85,9 +87,22 @@ class TeamProfileForm(forms.ModelForm):
             ),
             Fieldset(_("Area"), "area_codes", "area_codes_year", "postcode_areas"),
             Fieldset(_("Working together"), "support_group", "support_rhythm", "plan_approval_required"),
+            Fieldset(_("How partners reach the team"), "phone"),
             "reason",
             Submit("save", _("Save")),
         )
+
+    def clean_area_codes(self):
+        """Wijken and buurten of the team's own municipality that exist (areas.cbs)."""
+        codes = self.cleaned_data["area_codes"]
+        malformed = [code for code in codes if not cbs.kind_of(code)]
+        if malformed:
+            raise forms.ValidationError(
+                _("Not a CBS wijk (WK + 6 digits) or buurt (BU + 8 digits) code: %(codes)s.")
+                % {"codes": ", ".join(malformed)}
+            )
+        cbs.refuse_unknown(codes, self.instance.municipality)
+        return codes
 
     def clean(self):
         cleaned = super().clean()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cases.fields import PhoneField
 from teams import expertise
 from wijkteam.history import AuditedQuerySet
 
@@ -190,6 +191,11 @@ class Team(models.Model):
             "The four-digit postcode areas (PC4) the team covers; partners' signals are routed by them."
         ),
     )
+    phone = PhoneField(
+        _("phone"),
+        blank=True,
+        help_text=_("The number partners call about their signals; shown on their status pages."),
+    )
     plan_approval_required = models.BooleanField(
         _("plans need the coordinator's approval"),
         default=False,
@@ -227,6 +233,12 @@ class Team(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def phone_display(self) -> str:
+        from cases.validators import format_phone
+
+        return format_phone(self.phone)
 
     @property
     def target_group_labels(self) -> list[str]:
@@ -428,6 +440,7 @@ class Notification(models.Model):
         MANDATE_REVIEW = "mandate_review", _("A mandate needs a review")
         CONSULT_ASKED = "consult_asked", _("A colleague asked you or your team a question")
         CONSULT_ANSWERED = "consult_answered", _("Your question was answered")
+        SUPPLEMENTED = "supplemented", _("A partner added information to a declined signal")
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"

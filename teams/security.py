@@ -46,7 +46,7 @@ RATE_LIMITED_EVERY = 60
 
 
 def log_rate_limited(request, *, username: str, action: str, record: bool = True) -> None:
-    """A login (or another account action) refused by the rate limit: the lockout of SECURITY.md AU-2.
+    """A login (or another account action) refused by the rate limit: the lockout of docs/security.md AU-2.
 
     A line per refusal; with `record`, also the lock's SecurityEvent (teams.throttle.record_lock:
     one per action and address per minute). The login's own rules record their locks themselves

@@ -1,4 +1,4 @@
-"""Step-up (SECURITY.md AU-5): a sensitive action asks for the password again, unless it was
+"""Step-up (docs/security.md AU-5): a sensitive action asks for the password again, unless it was
 typed in the last few minutes (ACCOUNT_REAUTHENTICATION_TIMEOUT), at the login or at the step-up.
 
 allauth counts only its own step-up page as a recent check, so a user who has just logged in

@@ -236,6 +236,7 @@ PARTNER_PAGES = {
     "cases:partner_referral_send",
     "cases:partner_referral_list",
     "cases:partner_referral_status",
+    "cases:partner_referral_supplement",  # POST only: cases/tests/test_partner_side.py
 }
 # Found by a secret token, not by the session: its log row names the token's owner, whoever asks
 # (cases/tests/test_agenda.py test_the_feed_holds_no_personal_data counts its one row). The API

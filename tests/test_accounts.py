@@ -115,7 +115,7 @@ def test_mfa_journey_setup_then_second_factor_at_next_login(client, settings, wo
     client.post(reverse("account_login"), login)
     blocked = client.get(household.get_absolute_url())
     assert blocked.url == reverse("mfa_activate_totp")
-    # Adding a device is a step-up action (SECURITY.md AU-5), but the password was typed just
+    # Adding a device is a step-up action (docs/security.md AU-5), but the password was typed just
     # now at the login: no second prompt (tests/test_step_up.py has the timeout).
     assert client.get(reverse("mfa_activate_totp")).status_code == 200
     secret = client.session["mfa.totp.secret"]

@@ -240,8 +240,9 @@ def test_retention_runs_as_the_owner_and_refuses_as_the_application(transactiona
 
 
 def test_the_deployment_steps_on_a_fresh_database(transactional_db):
-    """README, 'Deploying': migrate, createcachetable and database_roles with both URLs on an
-    empty database leave tables the owner owns and the application cannot change the trail of.
+    """README, 'Deploying': migrate (which makes the cache table too) and database_roles with both
+    URLs on an empty database leave tables the owner owns and the application cannot change the
+    trail of.
 
     `make test` takes these steps on an empty database before the tests (the template of every
     test database, DATABASE_TEST_TEMPLATE); here they run again on a copy of it, where they must
@@ -256,7 +257,7 @@ def test_the_deployment_steps_on_a_fresh_database(transactional_db):
         )
     env = {"DATABASE_URL": roles.url("app", name), "DATABASE_OWNER_URL": roles.url("owner", name)}
     try:
-        for command in (["migrate", "--noinput"], ["createcachetable"], ["database_roles"]):
+        for command in (["migrate", "--noinput"], ["database_roles"]):
             done = _manage(*command, env=env)
             assert done.returncode == 0, done.stderr
         assert "append-only tables it cannot change" in done.stdout

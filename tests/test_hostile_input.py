@@ -1,4 +1,4 @@
-"""Hostile input into every field of every form of the apps (SECURITY.md, issue 9 item 3).
+"""Hostile input into every field of every form of the apps (docs/security.md, issue 9 item 3).
 
 For each form page in the permission matrix, a coordinator opens it, and then posts one nasty
 value into every field at once: no 5xx, nothing reflected unescaped, and when the answer is a

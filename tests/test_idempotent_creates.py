@@ -1,4 +1,4 @@
-"""Every create form creates once (SECURITY.md CC-3): the same submission posted twice, one after
+"""Every create form creates once (docs/security.md CC-3): the same submission posted twice, one after
 the other or at the same moment, makes one record, and both answers lead to it."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""The login lockout (SECURITY.md AU-2, issue 15): refused in Dutch, logged with who, from where,
+"""The login lockout (docs/security.md AU-2, issue 15): refused in Dutch, logged with who, from where,
 when, and recorded in the append-only SecurityEvent table; strict on guessing, but never a way to
 keep a colleague or an account's owner out (teams/throttle.py)."""
 

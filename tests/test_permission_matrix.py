@@ -152,6 +152,7 @@ TARGETS = {
 NOT_OF_TEAM_A = {
     "mandates:partner": "an organisation: its figures are those of the viewer's own teams",
     "cases:partner_referral_status": "a signal of the partner's organisation, found among its own",
+    "cases:partner_referral_supplement": "a signal of the partner's organisation, found among its own",
     # The social map is the same for every team (directory/): its records belong to no team.
     "directory:service": "a service of the social map, of no team",
     "directory:service_edit": "a service of the social map, of no team",
@@ -250,6 +251,11 @@ class Objects:
     @cached_property
     def accepted(self):
         return self._signal(status="accepted", household=self.household)
+
+    @cached_property
+    def declined(self):
+        """A declined signal of the partner's organisation, which the partner may supplement."""
+        return self._signal(status="declined")
 
     @cached_property
     def appointment(self):
@@ -362,6 +368,7 @@ class Objects:
             "cases:review_edit": {**household, "review_pk": self.review.pk},
             "cases:review_follow_up": {**household, "review_pk": self.review.pk, "line": 0},
             "cases:partner_referral_status": {"reference": self.referral.reference},
+            "cases:partner_referral_supplement": {"reference": self.declined.reference},
             "cases:user_access_log": {"user_pk": self.worker.pk},
             "cases:appointment_edit": {**household, "appointment_pk": self.appointment.pk},
             "cases:appointment_cancel": {**household, "appointment_pk": self.appointment.pk},
@@ -800,6 +807,7 @@ PAYLOADS = {
         "professional_judgement": "Zorgelijk",
     },
     "cases:referral_emergency": lambda o, w, u: {"reason": "Huisbezoek over tien minuten"},
+    "cases:partner_referral_supplement": lambda o, w, u: {"message": "Moeder weet ervan."},
     "cases:partner_referral_send": lambda o, w, u: {
         **_once(),
         "team": str(o.team.pk),
@@ -807,6 +815,7 @@ PAYLOADS = {
         "concern": "Kinderen komen zonder ontbijt.",
         "prior_information_confidentiality": "normal",
         "subject_last_name": "Jansen",
+        "family_aware": "unknown",
         "sender_name": "Juf Bakker",
     },
     "teams:team_edit": lambda o, w, u: as_posted(
@@ -928,6 +937,7 @@ STATE = {
     "cases:referral_emergency": lambda o, w: AccessEvent.objects.filter(
         action=AccessEvent.Action.EMERGENCY
     ).count(),
+    "cases:partner_referral_supplement": lambda o, w: _fresh(o.declined).status,
     "cases:partner_referral_send": lambda o, w: Referral.objects.filter(
         sender_organisation=w.partner.organisation
     ).count(),
@@ -1116,7 +1126,7 @@ def matches(name: str, method: str, expected, response, url: str) -> bool:
 
 
 def assert_hardened(response) -> None:
-    """The headers every authenticated page carries (SECURITY.md, issue 9 item 5)."""
+    """The headers every authenticated page carries (docs/security.md, issue 9 item 5)."""
     csp = response["Content-Security-Policy"]
     for directive in (
         "object-src 'none'",

@@ -1,6 +1,6 @@
 """The walk-in hours' figures: counts only, never a name. A fixed number of queries for any number
 of visits (one per table), in the local time zone: visits per hour and place, per topic, per part
-of the week (weekday x morning/afternoon/evening, DOMAIN.md: morning < 12:00, afternoon 12-18,
+of the week (weekday x morning/afternoon/evening, docs/domain.md: morning < 12:00, afternoon 12-18,
 evening >= 18:00), the share referred and the share that became a household."""
 
 import csv

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "documents",
     "directory",  # the social map (sociale kaart), HSDS 3.0 in and out
     "walkin",  # the walk-in hour (inloopspreekuur) and its visits
+    "areas",  # CBS wijken and buurten with their names (reference data)
     # The JSON API for partner systems (api/): REST framework, OAuth 2 client credentials, the
     # generated OpenAPI description and its docs' assets (served from static, no CDN).
     "rest_framework",
@@ -144,7 +145,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # memory or disk. Sessions are rows in the database; so is the cache, which holds allauth's
 # login rate limits (the lockout after failed logins) and the TOTP codes already used. A
 # per-process cache would give every worker its own count and let a used code work again on
-# another worker. `manage.py createcachetable` makes the table (README, "Deploying").
+# another worker. `migrate` makes the table (wijkteam/migrations/0002_cache_tables.py).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CACHES = {
     "default": {
@@ -192,7 +193,7 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
 # Step-up: exporting a person's data, emergency access and changing the second factor ask for
 # the password (or second factor) again when the last one typed, at the login or at the
-# step-up, is older than this (SECURITY.md AU-5: at most 10 minutes; teams/stepup.py).
+# step-up, is older than this (docs/security.md AU-5: at most 10 minutes; teams/stepup.py).
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 ACCOUNT_RATE_LIMITS = {
     # Every post of the login form per client address: only a ceiling on the work one address can
@@ -242,7 +243,7 @@ WIJKTEAM_PARTNER_SIGNALS_PER_HOUR = int(os.environ.get("WIJKTEAM_PARTNER_SIGNALS
 WIJKTEAM_DRIFT_DAYS = int(os.environ.get("WIJKTEAM_DRIFT_DAYS", "30"))
 WIJKTEAM_DRIFT_FAILED_ATTEMPTS = int(os.environ.get("WIJKTEAM_DRIFT_FAILED_ATTEMPTS", "3"))
 # Retention (cases/retention.py): years after closure before a household is pseudonymised,
-# per kind of record (DOMAIN.md). Access logs are kept (at least 5 years).
+# per kind of record (docs/domain.md). Access logs are kept (at least 5 years).
 WIJKTEAM_RETENTION_YEARS = {
     key.strip(): int(years)
     for key, years in (
@@ -472,7 +473,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Admin ----------------------------------------------------------------------------------
-# Not on the default /admin/ path (SECURITY.md DP-1).
+# Not on the default /admin/ path (docs/security.md DP-1).
 ADMIN_URL_PATH = os.environ.get("ADMIN_URL_PATH", "beheer/")
 
 LOGGING = {

@@ -61,20 +61,35 @@ def _page_of(obj):
     return getattr(obj, "household", None)
 
 
+def _partner_contacts(request) -> list | None:
+    """A partner reporter has no coordinator: whom they ask instead (the team's phone, and the
+    contact person their organisation's mandate names). None for everyone else."""
+    user = getattr(request, "user", None)
+    if user is None or not policy.is_partner_reporter(user):
+        return None
+    from mandates.contacts import team_contacts
+
+    return team_contacts(user.organisation_id)
+
+
 @login_not_required
 def permission_denied(request, exception=None):
-    """The policy's refusals say why (a closed household, a grant to oneself); others stay general."""
+    """The policy's refusals say why (a closed household, a grant to oneself); others stay general.
+    A partner is told whom to ask: the teams their organisation works with, not "your coordinator"."""
+    if wants_json(request):
+        message = str(exception.args[0]) if isinstance(exception, policy.Refused) and exception.args else None
+        if message is None:
+            return _not_allowed(request, exception)
+        return JsonResponse({"ok": False, "status": 403, "message": message}, status=403)
+    context = {
+        "request_id": getattr(request, "request_id", ""),
+        "partner_contacts": _partner_contacts(request),
+    }
     if isinstance(exception, policy.Refused) and exception.args:
-        if wants_json(request):
-            return JsonResponse({"ok": False, "status": 403, "message": str(exception.args[0])}, status=403)
-        context = {
-            "message": exception.args[0],
-            "request_id": getattr(request, "request_id", ""),
-            # Back to what was refused (a closed household: where it can be reopened).
-            "back": _page_of(exception.obj),
-        }
-        return render(request, "403.html", context, status=403)
-    return _not_allowed(request, exception)
+        context["message"] = exception.args[0]
+        # Back to what was refused (a closed household: where it can be reopened).
+        context["back"] = _page_of(exception.obj)
+    return render(request, "403.html", context, status=403)
 
 
 page_not_found = _error(404, "404.html")

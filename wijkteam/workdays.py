@@ -1,4 +1,4 @@
-"""Dutch working days: Monday to Friday minus the public holidays (DOMAIN.md).
+"""Dutch working days: Monday to Friday minus the public holidays (docs/domain.md).
 
 Easter comes from python-dateutil; the rest follows from it or from fixed dates. Good Friday
 and Liberation Day differ between collective agreements, so they are settings:

@@ -8,7 +8,13 @@ from cases.forms.consent import (
     ShareTargetForm,
     WithdrawForm,
 )
-from cases.forms.households import DateInput, HouseholdForm, NewHouseholdForm, PersonForm
+from cases.forms.households import (
+    DateInput,
+    DuplicateCheckForm,
+    HouseholdForm,
+    NewHouseholdForm,
+    PersonForm,
+)
 from cases.forms.outreach import (
     QUICK,
     CloseHouseholdForm,
@@ -39,6 +45,7 @@ from cases.forms.referrals import (
     MergeForm,
     PartnerReferralForm,
     ReassignForm,
+    SupplementForm,
     TaskDoneForm,
 )
 
@@ -76,7 +83,9 @@ __all__ = [
     "MergeForm",
     "NewHouseholdForm",
     "PartnerReferralForm",
+    "SupplementForm",
     "PersonForm",
+    "DuplicateCheckForm",
     "ReassignForm",
     "TaskDoneForm",
 ]

@@ -11,7 +11,7 @@ from cases.models import AccessRequest, ConsentDecision, DataCategory, Person, P
 from cases.models.consent import SHARE_PURPOSES
 from cases.services.consent import CHILD_AND_PARENTS, SELF, possible_parents, who_decides
 from teams.models import Organisation
-from wijkteam.widgets import DateInput
+from wijkteam.widgets import DateInput, RadioSelect
 
 
 class ConsentForm(forms.ModelForm):
@@ -40,7 +40,7 @@ class ConsentForm(forms.ModelForm):
             "valid_until",
         ]
         widgets = {
-            "decision": forms.RadioSelect,
+            "decision": RadioSelect,
             "information_given": forms.Textarea(attrs={"rows": 2}),
             "valid_until": DateInput(),
         }

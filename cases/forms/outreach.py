@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Appointment, Contact, EndResult, FollowUpDecision, SafetyWarning
 from cases.services import lead_worker_choices, member_choices, todays_appointments
 from teams.models import Organisation
-from wijkteam.widgets import DateInput
+from wijkteam.widgets import DateInput, RadioSelect
 
 # A contact logged this close to (or after) the start of today's one appointment is its contact.
 NEAR = datetime.timedelta(hours=1)
@@ -126,7 +126,7 @@ class FollowUpDecisionForm(forms.ModelForm):
         model = FollowUpDecision
         fields = ["kind", "next_kind", "next_part_of_day", "revisit_on", "note"]
         widgets = {
-            "kind": forms.RadioSelect,
+            "kind": RadioSelect,
             "revisit_on": DateInput(),
             "note": forms.Textarea(attrs={"rows": 2}),
         }

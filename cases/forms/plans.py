@@ -12,7 +12,7 @@ from cases import zrm
 from cases.models import Action, CaseReview, Goal, NetworkMember, Plan
 from cases.services import lead_worker_choices
 from teams.models import Organisation
-from wijkteam.widgets import DateInput
+from wijkteam.widgets import DateInput, RadioSelect
 
 
 def _helper(*layout) -> FormHelper:
@@ -89,6 +89,15 @@ class GoalForm(forms.ModelForm):
         self.helper = _helper(*self.fields)
 
 
+# The picker of each kind of *who* (Action.Who).
+PICKERS = {
+    Action.Who.FAMILY: "person",
+    Action.Who.NETWORK: "network_member",
+    Action.Who.WORKER: "worker",
+    Action.Who.PARTNER: "organisation",
+}
+
+
 class ActionForm(forms.ModelForm):
     """Who does what by when; the choices are the household's own people, network and team."""
 
@@ -105,7 +114,7 @@ class ActionForm(forms.ModelForm):
             "due_date",
             "status",
         ]
-        widgets = {"due_date": DateInput(), "who": forms.RadioSelect}
+        widgets = {"due_date": DateInput(), "who": RadioSelect}
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,20 +125,21 @@ class ActionForm(forms.ModelForm):
         self.fields["network_member"].queryset = household.network.filter(active=True)
         self.fields["worker"].queryset = lead_worker_choices([household.team_id])
         self.fields["organisation"].queryset = Organisation.objects.all()
-        for name in ("person", "network_member", "worker", "organisation"):
+        for name in PICKERS.values():
             self.fields[name].empty_label = "—"
+        self.fields["who"].choices = Action.Who.choices  # a radio: no empty choice
         if self.instance.pk is None:
             del self.fields["status"]
+        # One choice of *who*, then only the picker of that kind: the CSS (.who-choice, in
+        # static/css/wijkteam.css) hides the others, so it works without JavaScript. What a hidden
+        # picker still sends is dropped (Action.clean keeps only the chosen kind's).
         self.helper = _helper(
             "what",
             "goal",
-            "who",
             Div(
-                Div("person", css_class="col-12 col-md-6"),
-                Div("network_member", css_class="col-12 col-md-6"),
-                Div("worker", css_class="col-12 col-md-6"),
-                Div("organisation", css_class="col-12 col-md-6"),
-                css_class="row",
+                "who",
+                *(Div(name, css_class=f"who-picker who-picker-{who}") for who, name in PICKERS.items()),
+                css_class="who-choice",
             ),
             "due_date",
             *(["status"] if "status" in self.fields else []),

@@ -30,6 +30,12 @@ SUBJECT_LAYOUT = Fieldset(
     Div(
         Div("postcode", css_class="col-6 col-md-4"), Div("city", css_class="col-6 col-md-8"), css_class="row"
     ),
+    Div(
+        Div("guardian_name", css_class="col-12 col-md-8"),
+        Div("guardian_relation", css_class="col-12 col-md-4"),
+        css_class="row",
+    ),
+    Field("family_aware"),
 )
 CONCERN_LAYOUT = Fieldset(
     _("Your concern"),
@@ -75,12 +81,16 @@ class ReferralForm(forms.ModelForm):
             "house_number_addition",
             "postcode",
             "city",
+            "guardian_name",
+            "guardian_relation",
+            "family_aware",
             "sender_name",
             "sender_phone",
             "sender_email",
         ]
         widgets = {
             "urgency": forms.RadioSelect,
+            "family_aware": forms.RadioSelect,
             "concern": forms.Textarea(attrs={"rows": 4}),
             "request": forms.Textarea(attrs={"rows": 2}),
             "prior_information": forms.Textarea(attrs={"rows": 2}),
@@ -95,6 +105,9 @@ class ReferralForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["concern"].required = True
         self.fields["sender_name"].required = True
+        self.fields["guardian_relation"].choices = [("", _("Not given")), *Referral.GuardianRelation.choices]
+        # Entered later by the coordinator: unknown unless they say otherwise.
+        self.fields["family_aware"].required = False
         self.helper = FormHelper()
 
     def clean(self):
@@ -120,11 +133,21 @@ class PartnerReferralForm(ReferralForm):
         help_text=_("Only needed when the address is unknown or outside the teams' postcode areas."),
     )
 
+    class Meta(ReferralForm.Meta):
+        fields = [*ReferralForm.Meta.fields, "partner_label"]
+
     def __init__(self, *args, team_for_postcode, **kwargs):
         super().__init__(*args, **kwargs)
         self.team_for_postcode = team_for_postcode
         self.fields["team"].label_from_instance = lambda team: f"{team.municipality.name} – {team.name}"
+        # The sender says whether the family knows: no answer chosen for them.
+        self.fields["family_aware"].required = True
+        self.initial.pop("family_aware", None)
+        self.fields["family_aware"].error_messages["required"] = _(
+            "Say whether the family knows of this signal (or that you do not know)."
+        )
         self.helper.layout = Layout(
+            "partner_label",
             CONCERN_LAYOUT,
             SUBJECT_LAYOUT,
             "team",
@@ -270,7 +293,14 @@ class ReassignForm(AssignForm):
 class DeclineForm(forms.Form):
     reason_code = forms.ChoiceField(label=_("Reason"), choices=Referral.DeclineReason.choices)
     reason = forms.CharField(
-        label=_("Explanation"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Explanation"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "The sender reads the reason if the mandate allows more than the status, and this "
+            "explanation only with full feedback. The sender can add information to a declined signal."
+        ),
     )
 
     def clean(self):
@@ -278,6 +308,18 @@ class DeclineForm(forms.Form):
         if cleaned.get("reason_code") == Referral.DeclineReason.OTHER and not cleaned.get("reason"):
             self.add_error("reason", _("Explain the reason when you choose 'Other'."))
         return cleaned
+
+
+class SupplementForm(forms.Form):
+    """The sender's answer to a decline: more information on the same signal."""
+
+    message = forms.CharField(
+        label=_("What you add"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Answer the team's question or say what has changed. The team reads it on the signal."),
+        error_messages={"required": _("Write the information you want to add.")},
+    )
 
 
 class ForwardForm(forms.Form):

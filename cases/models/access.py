@@ -110,7 +110,7 @@ class RetentionRun(models.Model):
 
 
 class Submission(models.Model):
-    """One submitted create form (SECURITY.md CC-3): the id comes with the form, so a double
+    """One submitted create form (docs/security.md CC-3): the id comes with the form, so a double
     click, a back-button resubmit or a retry finds the first result instead of making a second."""
 
     id = models.UUIDField(primary_key=True)

@@ -1,6 +1,6 @@
 """Consent and sharing: per person, to whom, for what, on which legal basis; and each share made.
 
-Both are append-only: withdrawing consent is a new decision, the old one stays (DOMAIN.md).
+Both are append-only: withdrawing consent is a new decision, the old one stays (docs/domain.md).
 """
 
 from django.conf import settings

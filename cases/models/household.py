@@ -1,5 +1,6 @@
 """Households and the people in them: the heart of the case record."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from cases.validators import format_phone, format_postcode, validate_buurt_code,
 
 
 class EndResult(models.TextChoices):
-    """The closed list of end results (DOMAIN.md, after VNG's early-signalling standard)."""
+    """The closed list of end results (docs/domain.md, after VNG's early-signalling standard)."""
 
     NO_CONTACT = "no_contact", _("No contact possible")
     NO_RESPONSE = "no_response", _("No response after earlier contact")
@@ -33,11 +34,19 @@ class EndResult(models.TextChoices):
 
 
 class RecordClass(models.TextChoices):
-    """Retention classes (DOMAIN.md); the terms are the setting WIJKTEAM_RETENTION_YEARS."""
+    """Retention classes (docs/domain.md); the terms are the setting WIJKTEAM_RETENTION_YEARS."""
 
     WMO = "wmo", _("Wmo support without a provision")
     WMO_PROVISION = "wmo_provision", _("Wmo support with a provision")
     YOUTH_CARE = "youth_care", _("Youth care")
+
+
+ADULT_AGE = 18
+
+
+def age_on(born: datetime.date, day: datetime.date) -> int:
+    """Age in whole years on a day."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 class Household(models.Model):
@@ -117,8 +126,12 @@ class Household(models.Model):
         related_name="+",
     )
 
+    # Name, street and members' names, folded: what the search reads (cases/search.py). The
+    # database's triggers keep it; nothing in Python writes it, and history leaves it out.
+    search_text = models.TextField(editable=False, blank=True, default="")
+
     objects = HouseholdManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("household")
@@ -132,6 +145,9 @@ class Household(models.Model):
             # folded) and the fuzzy %> operator, both served by a trigram index on the folded column.
             TrigramIndex(OpClass(Fold("name"), name="gin_trgm_ops"), name="household_name_fold_trgm"),
             TrigramIndex(OpClass(Fold("street"), name="gin_trgm_ops"), name="household_street_fold_trgm"),
+            TrigramIndex(
+                fields=["search_text"], opclasses=["gin_trgm_ops"], name="household_search_text_trgm"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -279,9 +295,7 @@ class Person(models.Model):
     def age(self) -> int | None:
         if not self.birth_date:
             return None
-        today = timezone.localdate()
-        born = self.birth_date
-        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        return age_on(self.birth_date, timezone.localdate())
 
     @property
     def phone_display(self) -> str:

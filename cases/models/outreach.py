@@ -69,7 +69,7 @@ class Contact(models.Model):
 
     @property
     def part_of_day(self) -> str:
-        """Morning (< 12:00), afternoon (12-18) or evening (>= 18:00), Amsterdam time (DOMAIN.md)."""
+        """Morning (< 12:00), afternoon (12-18) or evening (>= 18:00), Amsterdam time (docs/domain.md)."""
         hour = timezone.localtime(self.at).hour
         if hour < 12:
             return self.PartOfDay.MORNING

@@ -156,6 +156,7 @@ class Plan(models.Model):
             self.status == self.Status.CURRENT
             and self.evaluation_date is not None
             and self.evaluation_date < timezone.localdate()
+            and self.household.status == self.household.Status.OPEN  # closed: nothing is late
         )
 
 

@@ -67,6 +67,17 @@ class Referral(models.Model):
         NO_MANDATE = "no_mandate", _("No mandate or legal basis to act")
         OTHER = "other", _("Other")
 
+    class GuardianRelation(models.TextChoices):
+        PARENT = "parent", _("Parent")
+        GUARDIAN = "guardian", _("Guardian")
+        FOSTER_PARENT = "foster_parent", _("Foster parent")
+        OTHER = "other", _("Other")
+
+    class FamilyAware(models.TextChoices):
+        YES = "yes", _("Yes, the family knows")
+        NO = "no", _("No, not yet")
+        UNKNOWN = "unknown", _("I do not know")
+
     EndResult = EndResult
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -158,6 +169,27 @@ class Referral(models.Model):
     house_number_addition = models.CharField(_("addition"), max_length=10, blank=True)
     postcode = PostcodeField(_("postcode"), blank=True)
     city = models.CharField(_("place"), max_length=80, blank=True)
+    # A parent or guardian, when the signal is about a child (the head of household, once accepted).
+    guardian_name = models.CharField(_("name of a parent or guardian"), max_length=120, blank=True)
+    guardian_relation = models.CharField(
+        _("relation to the child"), max_length=15, choices=GuardianRelation.choices, blank=True
+    )
+    family_aware = models.CharField(
+        _("does the family know of this signal?"),
+        max_length=8,
+        choices=FamilyAware.choices,
+        default=FamilyAware.UNKNOWN,
+    )
+    # The sender's own name for the signal (their list shows it): only they and the team see it.
+    partner_label = models.CharField(
+        _("your own label"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "A few words so your organisation knows which signal this is, e.g. “Group 5, brother of T.”. "
+            "Only your organisation and the team see it."
+        ),
+    )
 
     # The other two interests, once known.
     household_view = models.TextField(
@@ -289,7 +321,7 @@ class Referral(models.Model):
 
     @property
     def partner_status(self) -> str:
-        """What the sender may know (DOMAIN.md): *that* it was picked up, never why."""
+        """What the sender may know (docs/domain.md): *that* it was picked up, never why."""
         referral = self
         for _hop in range(MERGE_HOPS):  # a merged signal shows the status of the one it joined
             status = workflow.PARTNER_STATUS[referral.status]

@@ -28,6 +28,7 @@ from cases.services.households import (
     household_create,
     household_update,
     lead_worker_choices,
+    person_move,
     person_save,
 )
 from cases.services.notes import note_write
@@ -69,6 +70,7 @@ from cases.services.referrals import (
     referral_merge,
     referral_reassign,
     referral_submit,
+    referral_supplement,
     referral_update_interests,
     task_complete,
     team_for_postcode,
@@ -145,6 +147,7 @@ __all__ = [
     "lead_worker_choices",
     "may_read_prior_information",
     "person_save",
+    "person_move",
     "referral_accept",
     "referral_assign",
     "referral_close",
@@ -153,6 +156,7 @@ __all__ = [
     "referral_merge",
     "referral_reassign",
     "referral_submit",
+    "referral_supplement",
     "referral_update_interests",
     "task_complete",
     "team_for_postcode",

@@ -19,7 +19,7 @@ from teams import policy, security
 from teams.models import User
 from wijkteam.workdays import add_working_days
 
-# The hour a proposed next attempt starts in each part of the day (DOMAIN.md: morning < 12:00,
+# The hour a proposed next attempt starts in each part of the day (docs/domain.md: morning < 12:00,
 # afternoon 12-18, evening >= 18:00), and how long it is planned for.
 PART_OF_DAY_START = {
     Contact.PartOfDay.MORNING: datetime.time(10, 0),

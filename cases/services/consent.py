@@ -1,4 +1,4 @@
-"""Consent decisions, the sharing gate and shares (DOMAIN.md: consent, legal basis, privacy).
+"""Consent decisions, the sharing gate and shares (docs/domain.md: consent, legal basis, privacy).
 
 Who decides depends on age: under 12 the parents with authority, 12 to 15 the child *and* the
 parents, from 16 the young person alone. Withdrawing is a new decision, made in one step like

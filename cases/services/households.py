@@ -1,6 +1,6 @@
 """Changes to a household or person: one transaction, validated, history with a reason."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,24 @@ def _check_lead_worker(household: Household) -> None:
         raise PermissionDenied(_("The lead worker must hold a position in the household's team."))
 
 
+def check_bsn_free(person: Person, household: Household) -> None:
+    """One BSN is in one open household of a team at a time: a second one needs a decision (move
+    the person, `person_move`), never a silent second record. The form says more (which one)."""
+    if not person.bsn:
+        return
+    elsewhere = (
+        Person.objects.filter(
+            bsn=person.bsn, household__team_id=household.team_id, household__status=Household.Status.OPEN
+        )
+        .exclude(household_id=household.pk)
+        .exclude(pk=person.pk)
+    )
+    if elsewhere.exists():
+        raise ValidationError(
+            {"bsn": _("This BSN belongs to a member of another open household of the team.")}
+        )
+
+
 @transaction.atomic
 def household_create(*, household: Household, first_member: Person | None, by, reason: str = "") -> Household:
     """Register a new household (with its first member, when known) in a team `by` may edit."""
@@ -43,6 +61,7 @@ def household_create(*, household: Household, first_member: Person | None, by, r
         first_member._change_reason = household._change_reason
         first_member._history_user = by
         first_member.full_clean()
+        check_bsn_free(first_member, household)
         first_member.save()
     return household
 
@@ -76,6 +95,43 @@ def person_save(*, person: Person, household: Household, by, reason: str) -> Per
     person._change_reason = reason
     person._history_user = by
     person.full_clean()
+    check_bsn_free(person, household)
     person.save()
     notifications.household_changed(household=household, by=by)
+    return person
+
+
+@transaction.atomic
+def person_move(
+    *, person: Person, household: Household, by, reason: str, details: Person | None = None
+) -> Person:
+    """Move a member of another open household of the same team into `household`: their
+    membership there ends. Both households keep it in their history with the reason; `details`
+    (what was typed on the form) replace the person's details, their record and history stay one.
+    """
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    check_may_edit(by, household)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    old = Household.objects.select_for_update().get(pk=person.household_id)
+    check_may_edit(by, old)
+    if old.team_id != household.team_id or old.pk == household.pk:
+        raise PermissionDenied(_("A member moves only between households of the same team."))
+    if not reason.strip():
+        raise ValidationError({"move_reason": _("Give the reason for the move.")})
+    if details is not None:
+        for field in Person._meta.concrete_fields:
+            if field.name not in ("id", "household"):
+                setattr(person, field.attname, getattr(details, field.attname))
+    names = {"person": person.full_name, "old": old.name, "new": household.name, "reason": reason}
+    person.household = household
+    person._change_reason = (_("Moved from %(old)s: %(reason)s") % names)[:100]
+    person._history_user = by
+    person.full_clean()
+    check_bsn_free(person, household)
+    person.save()
+    old._change_reason = (_("%(person)s moved to %(new)s: %(reason)s") % names)[:100]
+    old._history_user = by
+    old.save()
+    notifications.household_changed(household=household, by=by)
+    notifications.household_changed(household=old, by=by)
     return person

@@ -21,11 +21,13 @@ from django.utils.translation import gettext as _
 from api import webhooks
 from cases import notifications, states, workflow
 from cases.models import Household, Person, Referral, ReferralDecision, Task
+from cases.models.household import ADULT_AGE, age_on
 from cases.services.households import (
     check_may_edit,
     household_create,
     household_update,
     lead_worker_choices,
+    person_save,
 )
 from cases.services.sharing import team_has_basis
 from teams import policy
@@ -211,6 +213,27 @@ def _already_decided_message(referral: Referral) -> str:
     }
 
 
+def _subject_is_minor(referral: Referral) -> bool:
+    """Under 18 on the day the signal is accepted."""
+    born = referral.subject_birth_date
+    return born is not None and age_on(born, timezone.localdate()) < ADULT_AGE
+
+
+def _guardian_as_head(referral: Referral) -> Person | None:
+    """The parent or guardian the sender named, as the head of a child's household: one free-text
+    name, so the first word is taken as the first name (the worker corrects it on the household
+    page). Without a name the head stays unset, never the child."""
+    name = " ".join(referral.guardian_name.split())
+    if not name:
+        return None
+    first, _space, last = name.partition(" ")
+    return Person(
+        first_name=first[:80],
+        last_name=(last or referral.subject_last_name)[:120],
+        relation=Person.Relation.MAIN_RESIDENT,
+    )
+
+
 def _household_from_referral(referral: Referral, by: User) -> Household:
     missing = [
         str(Referral._meta.get_field(name).verbose_name)
@@ -240,14 +263,14 @@ def _household_from_referral(referral: Referral, by: User) -> Household:
             last_name=referral.subject_last_name,
             birth_date=referral.subject_birth_date,
             bsn=referral.subject_bsn,
-            relation=Person.Relation.MAIN_RESIDENT,
+            # A minor is a child of the household, never its head (issue 22).
+            relation=Person.Relation.CHILD if _subject_is_minor(referral) else Person.Relation.MAIN_RESIDENT,
         )
-    return household_create(
-        household=household,
-        first_member=member,
-        by=by,
-        reason=_("Household registered from signal %(reference)s") % {"reference": referral.reference},
-    )
+    reason = _("Household registered from signal %(reference)s") % {"reference": referral.reference}
+    household = household_create(household=household, first_member=member, by=by, reason=reason)
+    if _subject_is_minor(referral) and (head := _guardian_as_head(referral)) is not None:
+        person_save(person=head, household=household, by=by, reason=reason)
+    return household
 
 
 @transaction.atomic
@@ -366,6 +389,21 @@ def referral_close(*, referral: Referral, by: User, end_result: str, reason: str
     referral = _locked(referral)
     policy.require(by, "referral.close", referral)
     return _decide(referral, workflow.Decision.CLOSE, by, reason_code=end_result, reason=reason)
+
+
+@transaction.atomic
+def referral_supplement(*, referral: Referral, by: User, message: str) -> Referral:
+    """The sender answers a decline (e.g. "too little information to act on") with more
+    information: kept as a decision row (who, when, what) and in the signal's history; the
+    signal is new again, with a new first-contact deadline, and the team's coordinators hear."""
+    referral = _locked(referral)
+    policy.require(by, "referral.send", referral)  # the sending organisation's own reporters
+    if not message.strip():
+        raise ValidationError({"message": _("Write the information you want to add.")})
+    referral.first_contact_due = first_contact_due(timezone.now(), referral.urgency)
+    _decide(referral, workflow.Decision.SUPPLEMENT, by, reason=message)
+    notifications.signal_supplemented(referral=referral)
+    return referral
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""The sharing gate: what may leave the team, about whom, to whom, for what (DOMAIN.md: consent,
+"""The sharing gate: what may leave the team, about whom, to whom, for what (docs/domain.md: consent,
 legal basis, privacy).
 
 A share names the persons it is about and the data categories it contains. It passes only when,

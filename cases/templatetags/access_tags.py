@@ -1,4 +1,5 @@
 from django import template
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from cases import access_log
@@ -22,6 +23,15 @@ OBJECTS = {
     "caseload": _("caseload"),
     "follow_up_list": _("out-of-contact list"),
     "document": _("document"),
+    # Codes of what was read that are no model of their own.
+    "consent": _("consent"),
+    "partner_signal": _("signal"),
+    "partner_signal_list": _("signals"),
+    "referral_queue": _("signals"),
+    "user_access_log": _("access log"),
+    "calendar_feed": _("calendar feed"),
+    "handover": _("handover"),
+    "walkin_visit": _("walk-in visit"),
 }
 
 
@@ -38,4 +48,11 @@ def roles_label(codes: str) -> str:
 
 @register.filter
 def object_label(code: str) -> str:
-    return str(OBJECTS.get(code, code))
+    """What was read, in words: the access log's own labels, else the kind of record (a code is
+    a model's name where the gateway logged the object itself: "person", "follow_up_decision")."""
+    if code in OBJECTS:
+        return str(OBJECTS[code])
+    for model in apps.get_models():
+        if model._meta.model_name == code.replace("_", ""):
+            return str(model._meta.verbose_name)
+    return code.replace("_", " ")

@@ -73,7 +73,7 @@ def test_starting_a_plan_twice_is_refused(client, world, household):
     assert household.plans.get().history.get().history_user == world.worker_a
 
 
-# --- No lost updates (SECURITY.md CC-2) -----------------------------------------------------
+# --- No lost updates (docs/security.md CC-2) -----------------------------------------------------
 
 
 def test_second_save_on_an_old_version_is_refused_and_shows_the_other_change(client, world, plan, household):
@@ -307,7 +307,7 @@ def test_scoring_every_domain_and_the_chart_moves(client, world, plan, household
     assert finances.domain.name == "Financiën"
     assert finances.scores == [2, 4]
     assert finances.points == "10.0,49 190.0,23", "the line rises from 2 to 4"
-    assert "<svg" in page.text and "<table" in page.text and "<caption>" in page.text
+    assert "<svg" in page.text and "<table" in page.text and f'<caption id="scores-{sara.pk}">' in page.text
     # In Dutch the page would write 10,0: the browser then draws every dot at the left edge.
     drawn = svg_numbers(page.text)
     assert ("circle", "cx", "190.0") in drawn and ("polyline", "points", "10.0,49 190.0,23") in drawn

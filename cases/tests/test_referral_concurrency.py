@@ -1,6 +1,6 @@
 """Two people at the same moment: one assignment wins, one double submit makes one signal.
 
-Real threads against PostgreSQL (SECURITY.md CC-1, CC-3): each thread has its own connection
+Real threads against PostgreSQL (docs/security.md CC-1, CC-3): each thread has its own connection
 and transaction, and a barrier releases them together.
 """
 

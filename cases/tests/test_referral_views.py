@@ -32,6 +32,7 @@ def partner_post(**overrides):
         "house_number": "3",
         "postcode": "8021 ab",
         "city": "Zwolle",
+        "family_aware": "yes",
         "sender_name": "Juf Petra",
         "sender_phone": "038-1111111",
         "sender_email": "petra@school.example",
@@ -391,7 +392,7 @@ def test_second_decision_gets_409_naming_the_first(client, world, signal, jansen
     assert signal.status == "assigned"
 
 
-# --- Forged posts (SECURITY.md AC-5) --------------------------------------------------------
+# --- Forged posts (docs/security.md AC-5) --------------------------------------------------------
 
 
 def test_forged_assignment_to_a_worker_of_another_team(client, world, signal, jansen):

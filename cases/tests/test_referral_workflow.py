@@ -35,8 +35,10 @@ def test_transition_table_is_the_only_judge(status, decision):
 
 
 def test_final_states_allow_nothing():
-    for status in (workflow.Status.DECLINED, workflow.Status.FORWARDED, workflow.Status.MERGED):
+    for status in (workflow.Status.FORWARDED, workflow.Status.MERGED):
         assert workflow.allowed(status) == set()
+    # A declined signal waits for the sender only: more information makes it new again.
+    assert workflow.allowed(workflow.Status.DECLINED) == {workflow.Decision.SUPPLEMENT}
 
 
 # --- Whole scenarios ------------------------------------------------------------------------

@@ -103,6 +103,7 @@ def test_a_run_pseudonymises_records_and_their_history(world):
     household.refresh_from_db()
     assert household.name.startswith("P-") and household.postcode == "" and household.house_number is None
     assert household.wijk_code == "WK019301", "the area code stays"
+    assert "geheim" not in household.search_text, "nor does the search find it by its old names"
     assert household.pseudonymised_on == datetime.date(2031, 6, 1)
     person = Person.objects.get(household=household)
     assert (person.first_name, person.last_name, person.bsn) == ("Persoon 1", "", "")

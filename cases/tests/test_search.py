@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.postgres.lookups import TrigramSimilar
 from django.db import connection
-from django.db.models import Value
+from django.db.models import F, Value
 from django.db.models.lookups import Contains
 from django.urls import reverse
 
@@ -165,6 +165,8 @@ def test_the_folded_search_and_the_near_misses_use_the_trigram_indexes(postgres_
     (The planner may still prefer the team's index when a team is small: bench/run at 500,000.)"""
     HouseholdFactory(team=world.team_a, name="Familie Çelik")
     word = Fold(Value("joelle"))
+    assert "household_search_text_trgm" in _plan(Household.objects.filter(Contains(F("search_text"), word)))
+    assert "household_search_text_trgm" in _plan(Household.objects.filter(SimilarWord(F("search_text"), word)))
     assert "household_name_fold_trgm" in _plan(Household.objects.filter(Contains(Fold("name"), word)))
     assert "household_street_fold_trgm" in _plan(Household.objects.filter(Contains(Fold("street"), word)))
     assert "household_name_fold_trgm" in _plan(Household.objects.filter(SimilarWord(Fold("name"), word)))
@@ -174,17 +176,66 @@ def test_the_folded_search_and_the_near_misses_use_the_trigram_indexes(postgres_
     assert "person_last_name_fold_trgm" in _plan(matching)
 
 
+def test_the_search_follows_every_change_of_a_member(world):
+    """The household's search text is kept by the database: a member added, renamed, moved,
+    removed, or changed by a bulk update is found (or no longer found) at once."""
+    home = HouseholdFactory(team=world.team_a, name="Familie Dubois")
+    other = HouseholdFactory(team=world.team_a, name="Familie Martin")
+    joelle = PersonFactory(household=home, first_name="Joëlle", last_name="Dubois")
+    assert found(world.worker_a, "joelle") == ["Familie Dubois"]
+    joelle.first_name = "Noor"
+    joelle.save()
+    assert found(world.worker_a, "joelle") == [] and found(world.worker_a, "noor") == ["Familie Dubois"]
+    joelle.household = other
+    joelle.save()
+    assert found(world.worker_a, "noor") == ["Familie Martin"]
+    Person._base_manager.filter(pk=joelle.pk).update(last_name="Çelik")  # as retention does
+    assert found(world.worker_a, "celik") == ["Familie Martin"]
+    Person._base_manager.filter(pk=joelle.pk).update(household=home)
+    assert found(world.worker_a, "celik") == ["Familie Dubois"]
+    Person._base_manager.filter(pk=joelle.pk).delete()
+    assert found(world.worker_a, "noor") == []
+    Person._base_manager.bulk_create(
+        [Person(household=home, first_name="Fatima", last_name="Öztürk", relation="child")]
+    )
+    assert found(world.worker_a, "ozturk") == ["Familie Dubois"]
+
+
+def test_a_stale_household_saved_afterwards_keeps_its_members_searchable(world):
+    """Django writes every column on save, search_text too; the database recomputes it, so a
+    household loaded before a member was added does not wipe that member from the search."""
+    household = HouseholdFactory(team=world.team_a, name="Familie Dubois", street="Dorpsweg")
+    stale = Household.objects.get(pk=household.pk)
+    PersonFactory(household=household, first_name="Joëlle", last_name="Dubois")
+    stale.street = "Müllerstraat"
+    stale.save()
+    assert found(world.worker_a, "joelle") == ["Familie Dubois"]
+    assert found(world.worker_a, "mullerstraat") == ["Familie Dubois"]
+    assert found(world.worker_a, "dorpsweg") == []
+
+
+def test_the_search_text_stays_out_of_history_and_forms(world):
+    """It is derived from the names, which have their own history; nobody edits it."""
+    household = HouseholdFactory(team=world.team_a, name="Familie Dubois")
+    assert not hasattr(household.history.model, "search_text")
+    assert not Household._meta.get_field("search_text").editable
+
+
 SQLITE_DEMO = textwrap.dedent(
     """
     from django.apps import apps
     from django.db import connection
 
+    from cases.search import install_search_text
+
     # The tables straight from the models: migrating SQLite from scratch costs CI a minute and a
-    # half, and the search's functions are registered on the connection, not by a migration.
+    # half, and the search's functions are registered on the connection, not by a migration. The
+    # search text's triggers are what migration 0035 and every later migrate install.
     with connection.schema_editor() as editor:
         for model in apps.get_models():
             if model._meta.managed and not model._meta.proxy:
                 editor.create_model(model)
+    install_search_text(connection)
 
     from cases.models import Household
     from cases.tests.factories import HouseholdFactory, PersonFactory

@@ -21,6 +21,7 @@ DOCUMENTED = {
         {
             ("received", "accept"): "accepted",
             ("received", "decline"): "declined",
+            ("declined", "supplement"): "received",  # the sender adds information: new again
             ("received", "forward"): "forwarded",
             ("received", "merge"): "merged",
             ("accepted", "assign"): "assigned",
@@ -57,7 +58,7 @@ DOCUMENTED = {
 }
 
 FINAL = {
-    "signal": {"declined", "forwarded", "merged", "closed"},
+    "signal": {"forwarded", "merged", "closed"},
     "plan": {"evaluated"},
     "plan approval": set(),
     "household": set(),

@@ -28,7 +28,12 @@ from cases.views.outreach import (
     warning_add,
     warning_end,
 )
-from cases.views.partner import partner_referral_list, partner_referral_send, partner_referral_status
+from cases.views.partner import (
+    partner_referral_list,
+    partner_referral_send,
+    partner_referral_status,
+    partner_referral_supplement,
+)
 from cases.views.plans import (
     action_done,
     action_edit,
@@ -98,6 +103,7 @@ __all__ = [
     "partner_referral_list",
     "partner_referral_send",
     "partner_referral_status",
+    "partner_referral_supplement",
     "person_edit",
     "referral_create",
     "referral_decide",

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import charts, gateway, once, services, states
+from cases import charts, gateway, matching, once, services, states
 from cases.filters import HouseholdFilter
-from cases.forms import HouseholdForm, NewHouseholdForm, PersonForm, TaskDoneForm
+from cases.forms import DuplicateCheckForm, HouseholdForm, NewHouseholdForm, PersonForm, TaskDoneForm
 from cases.gateway import changes, reads
 from cases.models import AccessEvent, Action, Household, Person, Plan, Purpose, Referral, Task
 from cases.views.common import PAGE_SIZE, active_warnings, contacts_context, query_without_page, with_offers
@@ -190,30 +190,72 @@ def household_create(request):
     member_form.helper.form_tag = False
     member_form.helper.layout.fields.pop()  # one submit button for both forms
     # `&`, not `and`: both forms validate, so every wrong field shows its message at once.
+    check = None
     if request.method == "POST" and form.is_valid() & member_form.is_valid():
-        household = once.create(
-            request,
-            lambda: walkin_registration.register(
-                visit,
-                request.user,
-                lambda reason: services.household_create(
-                    household=form.save(commit=False),
-                    first_member=member_form.save(commit=False),
+        new, member = form.save(commit=False), member_form.save(commit=False)
+        check = _duplicate_check(request, member, new, new=True)
+        if check is None or check.decide(name_form=form, person_form=member_form):
+            checked = check.history_reason(check.duplicates) if check else ""
+
+            def create(reason):
+                reason = "; ".join(r for r in (reason, checked) if r)[:100]
+                created = services.household_create(
+                    household=new,
+                    first_member=None if check and check.moving else member,
                     by=request.user,
                     reason=reason,
-                ),
-            ),
-            lambda created: created.get_absolute_url(),
-        )
-        messages.success(request, _("Household registered."))
-        return redirect(household)
+                )
+                if check and check.moving:
+                    _move_here(request, check, member, created)
+                return created
+
+            household = once.create(
+                request,
+                lambda: walkin_registration.register(visit, request.user, create),
+                lambda created: created.get_absolute_url(),
+            )
+            messages.success(request, _("Household registered."))
+            return redirect(household)
+    _log_shown(request, check)
     context = {
         "form": form,
         "member_form": member_form,
+        "duplicate_form": check,
         "submission_id": once.token(request),
         "visit": visit,
     }
     return render(request, "cases/household_form.html", context)
+
+
+def _duplicate_check(
+    request, person: Person, household: Household, *, new: bool
+) -> DuplicateCheckForm | None:
+    """The duplicate check of triage for a registration by hand: None when it found nothing, else
+    the form with the user's answer (shown on the page, and logged by `_log_shown`)."""
+    duplicates = matching.registration_duplicates(request.user, person, household, new=new)
+    if not duplicates:
+        return None
+    return DuplicateCheckForm(
+        request.POST, duplicates=duplicates, may_move=person._state.adding, prefix="duplicate"
+    )
+
+
+def _log_shown(request, check: DuplicateCheckForm | None) -> None:
+    """What the duplicate check shows of other households is a read of each: logged as such."""
+    for shown, persons in check.duplicates.shown().items() if check else ():
+        gateway.record_other(
+            request, household=shown, persons=[p.pk for p in persons], object_type="duplicate_check"
+        )
+
+
+def _move_here(request, check: DuplicateCheckForm, details: Person, household: Household) -> Person:
+    return services.person_move(
+        person=check.duplicates.same_bsn,
+        household=household,
+        by=request.user,
+        reason=check.cleaned_data["move_reason"],
+        details=details,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -241,22 +283,34 @@ def person_edit(request, pk, person_pk=None):
     if person is not None:
         gateway.record(request, obj=person, persons=[person])
     form = PersonForm(request.POST or None, instance=person)
+    form.helper.form_tag = False  # the page's form holds the duplicate check too
     if person is None:
         once.carry(request, form)
+    check = None
     if request.method == "POST" and form.is_valid():
+        check = _duplicate_check(request, form.instance, household, new=False)
+        if check is None or check.decide(name_form=None, person_form=form):
+            checked = check.history_reason(check.duplicates) if check else ""
 
-        def save():
-            return services.person_save(
-                person=form.save(commit=False),
-                household=household,
-                by=request.user,
-                reason=_("Member details changed") if person else _("Member added"),
-            )
+            def save():
+                if check and check.moving:
+                    return _move_here(request, check, form.instance, household)
+                return services.person_save(
+                    person=form.save(commit=False),
+                    household=household,
+                    by=request.user,
+                    reason=checked or (_("Member details changed") if person else _("Member added")),
+                )
 
-        if person is None:
-            once.create(request, save, lambda _p: household.get_absolute_url())
-        else:
-            save()
-        messages.success(request, _("Changes saved."))
-        return redirect(household)
-    return render(request, "cases/person_form.html", {"form": form, "household": household, "person": person})
+            if person is None:
+                once.create(request, save, lambda _p: household.get_absolute_url())
+            else:
+                save()
+            messages.success(request, _("Changes saved."))
+            return redirect(household)
+    _log_shown(request, check)
+    return render(
+        request,
+        "cases/person_form.html",
+        {"form": form, "household": household, "person": person, "duplicate_form": check},
+    )

@@ -229,6 +229,47 @@ def test_partner_overview_exports_csv_without_formula_injection(client, world):
     assert rows[1][:4] == ["'=HYPERLINK(evil)", "2", "1", "1"]
 
 
+def test_every_signal_of_a_partner_row_is_in_one_column_and_the_row_adds_up_as_in_the_csv(client, world):
+    """A signal in every state the workflow knows: the page's row shows merged and waiting
+    signals too, its columns add up to its total, and the CSV says the same."""
+    from cases.workflow import Status
+
+    school = world.partner.organisation
+    received = timezone.now() - datetime.timedelta(days=5)
+    household = HouseholdFactory(team=world.team_a)
+    # The fields each state needs (the database's constraints on a signal).
+    needs = {
+        "accepted": {"household": household},
+        "assigned": {"household": household, "assigned_to": world.worker_a},
+        "forwarded": {"forwarded_to": OrganisationFactory(sector="debt_help")},
+        "merged": {"merged_into": ReferralFactory(team=world.team_a, received_at=received)},
+    }
+    for status in Status.values:
+        ReferralFactory(
+            team=world.team_a,
+            sender_organisation=school,
+            status=status,
+            received_at=received,
+            **needs.get(status, {}),
+        )
+    client.force_login(world.manager_ab)
+    page = client.get(reverse("mandates:partners")).text
+    row = re.search(rf'<tr data-partner="{school.pk}">(.*?)</tr>', page, re.S).group(1)
+    shown = {key: int(n) for key, n in re.findall(r'data-column="(\w+)">(\d+)<', row)}
+    columns = ["accepted", "declined", "forwarded", "merged", "open"]
+    assert shown["received"] == len(Status.values) == sum(shown[key] for key in columns), shown
+    assert all(shown[key] for key in columns), f"a state without its column: {shown}"
+    lines = list(
+        csv.reader(
+            io.StringIO(client.get(reverse("mandates:partners_csv")).content.decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
+    from_csv = dict(zip(lines[0], next(line for line in lines if line[0] == school.name), strict=True))
+    headers = ["Ontvangen signalen", "Geaccepteerd", "Afgewezen", "Doorgestuurd", "Samengevoegd", "Wachtend"]
+    assert [int(from_csv[header]) for header in headers] == [shown[key] for key in ["received", *columns]]
+
+
 def test_partner_page_shows_signals_per_month(client, world):
     school = world.partner.organisation
     _signals_for(world, school)
@@ -236,7 +277,7 @@ def test_partner_page_shows_signals_per_month(client, world):
     page = client.get(reverse("mandates:partner", args=[school.pk]))
     counts = [count for _month, count, _x, _y, _h in page.context["bars"]]
     assert len(counts) == 12 and sum(counts) == 3
-    assert "<svg" in page.text and "<caption>" in page.text
+    assert "<svg" in page.text and '<caption id="months-caption">' in page.text
     drawn = svg_numbers(page.text)
     # Twelve slots of 10 units: the viewBox is exactly as wide, so each bar lies over its column.
     assert ("svg", "viewbox", "0 0 120 60") in drawn

@@ -20,6 +20,7 @@ from api.demo import CLIENT_ID as API_CLIENT_ID
 from api.demo import ORGANISATION as API_ORGANISATION
 from api.demo import SECRET as API_SECRET
 from api.demo import seed_api_client
+from areas.cbs import buurten_by_wijk, load_demo_areas
 from cases import services
 from cases.management.demo_agenda import seed_agenda, seed_notes_and_reach
 from cases.management.demo_consent import seed_consent
@@ -40,8 +41,12 @@ HOUSEHOLDS_PER_TEAM = 40
 
 MUNICIPALITY = {"cbs_code": "GM0193", "name": "Zwolle"}
 TEAMS = {
-    "Noord": {"area_codes": ["WK019301", "WK019302"], "postcodes": range(8021, 8026)},
-    "Zuid": {"area_codes": ["WK019305", "WK019306"], "postcodes": range(8011, 8017)},
+    "Noord": {
+        "area_codes": ["WK019330", "WK019331"],  # Holtenbroek, Aa-landen
+        "postcodes": range(8021, 8026),
+        "phone": "+31387001100",
+    },
+    "Zuid": {"area_codes": ["WK019350", "WK019351"], "postcodes": range(8011, 8017), "phone": "+31387001200"},
 }
 # Signals per team: (days ago, urgency, sender, concern, ask, about whom, what happens to it).
 # "known": a household of the team (the triage proposes it); "new": a family the team does not
@@ -147,6 +152,8 @@ class Command(BaseCommand):
         self._print_accounts()
 
     def _municipality(self) -> Municipality:
+        load_demo_areas()  # the names of Zwolle's wijken and buurten
+        self.buurten = buurten_by_wijk(MUNICIPALITY["cbs_code"])
         municipality, _ = Municipality.objects.get_or_create(
             cbs_code=MUNICIPALITY["cbs_code"], defaults={"name": MUNICIPALITY["name"]}
         )
@@ -174,6 +181,7 @@ class Command(BaseCommand):
                     "postcode_areas": [str(number) for number in spec["postcodes"]],
                     "area_codes": spec["area_codes"],
                     "area_codes_year": 2026,
+                    "phone": spec["phone"],
                     "target_groups": [Team.TargetGroup.NEIGHBOURHOOD, Team.TargetGroup.OLDER_PEOPLE],
                     "aims": [Team.Aim.PSYCHOSOCIAL, Team.Aim.PARTICIPATION],
                     # Zuid shows the coordinator's approval of plans; Noord works without.
@@ -275,7 +283,9 @@ class Command(BaseCommand):
                 status=Household.Status.CLOSED if closed else Household.Status.OPEN,
                 closed_on=today - datetime.timedelta(days=rng.randint(10, 300)) if closed else None,
             )
-            household.buurt_code = f"BU{household.wijk_code[2:]}{rng.randint(1, 9):02d}"
+            # A buurt of the wijk from the shipped list (areas/data/cbs_GM0193.csv).
+            buurten = self.buurten[household.wijk_code]
+            household.buurt_code = buurten[rng.randint(1, 9) % len(buurten)]
             household._change_reason = REASON
             household.full_clean()
             household.save()

@@ -1,4 +1,4 @@
-# Dates as dd-mm-jjjj everywhere (DOMAIN.md), also where Django's own nl formats write "j F Y".
+# Dates as dd-mm-jjjj everywhere (docs/domain.md), also where Django's own nl formats write "j F Y".
 DATE_FORMAT = "d-m-Y"
 SHORT_DATE_FORMAT = "d-m-Y"
 DATETIME_FORMAT = "d-m-Y H:i"
