@@ -400,7 +400,7 @@ SPECS: tuple[Spec, ...] = (
             "area_codes_year team municipality lead_worker status created_at closed_on end_result "
             "record_class legal_hold pseudonymised_on handed_over_to"
         ),
-        excluded={"id": INTERNAL_ID},
+        excluded={"id": INTERNAL_ID, "search_text": "the names and street again, for the search"},
         rows=lambda ctx: [ctx.household],
         record_title=lambda h, ctx: h.name,
         render={"postcode": _postcode},

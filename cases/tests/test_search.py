@@ -166,7 +166,9 @@ def test_the_folded_search_and_the_near_misses_use_the_trigram_indexes(postgres_
     HouseholdFactory(team=world.team_a, name="Familie Çelik")
     word = Fold(Value("joelle"))
     assert "household_search_text_trgm" in _plan(Household.objects.filter(Contains(F("search_text"), word)))
-    assert "household_search_text_trgm" in _plan(Household.objects.filter(SimilarWord(F("search_text"), word)))
+    assert "household_search_text_trgm" in _plan(
+        Household.objects.filter(SimilarWord(F("search_text"), word))
+    )
     assert "household_name_fold_trgm" in _plan(Household.objects.filter(Contains(Fold("name"), word)))
     assert "household_street_fold_trgm" in _plan(Household.objects.filter(Contains(Fold("street"), word)))
     assert "household_name_fold_trgm" in _plan(Household.objects.filter(SimilarWord(Fold("name"), word)))
