@@ -511,8 +511,8 @@ class CopyTable:
     list kept here. The generator passes each row as {column: text}; its first row says which
     columns it fills, and every later row must fill exactly those. A column it leaves out gets the
     model's default: the field's `default` (a callable one is called per row), else its
-    `db_default` (the column stays out of the COPY, PostgreSQL fills it), else NULL when the field
-    allows it. A NOT NULL field without a default stops the generation with its name.
+    `db_default` (the column stays out of the COPY, PostgreSQL fills it), else "" for an optional
+    text field (as Django does), else NULL when the field allows it. A NOT NULL field without a default stops the generation with its name.
     """
 
     def __init__(self, model):
@@ -557,6 +557,8 @@ class CopyTable:
                 parts.append(_copy_text(f, f.get_default()).replace("{", "{{").replace("}", "}}"))
             elif f.db_default is not NOT_PROVIDED:
                 continue
+            elif f.blank and f.empty_strings_allowed and not f.null:
+                parts.append("")  # Django's own default for an optional text field
             elif f.null:
                 parts.append(NULL)
             else:

@@ -607,6 +607,20 @@ ACTIONS |= {
     ),
 }
 
+def _make_declined_signal(world):
+    referral, _household = _referral(world, status="declined")
+    return referral, {"reference": referral.reference}, referral
+
+
+# The partner's side: completing a declined signal, from the signal's status page.
+ACTIONS["cases:partner_referral_supplement"] = Action(
+    "cases:partner_referral_supplement",
+    role="partner",
+    make=_make_declined_signal,
+    params=lambda world, obj: {"message": "De moeder is nu wel bereikbaar, op 06-12345678."},
+    page="partner_status",
+)
+
 # Outside the apps' matrix: how a URL that accepts POST without a form page of its own is covered.
 # A URL of allauth or the admin that answers GET with 405 must be in ACTIONS (see the test below).
 OUTSIDE_APPS = {"account_logout", "set_language", "admin:logout"}
@@ -717,6 +731,7 @@ PAGES = {
     "service": lambda service: reverse("directory:service", args=[service.pk]),
     "directory_stale": lambda _service: reverse("directory:stale"),
     "walkin_hour": lambda hour: reverse("walkin:hour", args=[hour.pk]),
+    "partner_status": lambda referral: reverse("cases:partner_referral_status", args=[referral.reference]),
     "handover": lambda household: (
         reverse("cases:handover", args=[household.team_id]) + f"?worker={household.lead_worker_id}"
     ),

@@ -569,6 +569,16 @@ def _once() -> dict:
     return {"submission_id": str(uuid.uuid4())}
 
 
+_SURNAMES = itertools.cycle(["Akkerman", "Bosman", "Claassen", "Dekker", "Evers", "Fokkema", "Gerritsen"])
+_NUMBERS = itertools.count(101)
+
+
+def _new_surname() -> str:
+    """A surname the previous role's registration did not use: the duplicate check (cases/matching.py)
+    would rightly stop the same household or member registered twice."""
+    return next(_SURNAMES) + "-" + next(_SURNAMES)
+
+
 def _team_of(user, o) -> int:
     """The team a user registers in: their first team (team A for who has none)."""
     team = Position.objects.filter(user=user).order_by("pk").values_list("team_id", flat=True).first()
@@ -635,14 +645,14 @@ PAYLOADS = {
     "cases:household_create": lambda o, w, u: {
         **_once(),
         "household-team": _team_of(u, o),
-        "household-name": "Familie Nieuwkomer",
+        "household-name": f"Familie {(surname := _new_surname())}",
         "household-street": "Kerkstraat",
-        "household-house_number": "12",
+        "household-house_number": str(next(_NUMBERS)),
         "household-postcode": "8021AB",
         "household-city": "Zwolle",
         "member-first_name": "Anna",
-        "member-last_name": "Nieuwkomer",
-        "member-birth_date": "1985-03-01",
+        "member-last_name": surname,
+        "member-birth_date": f"{1950 + next(_NUMBERS) % 50}-03-01",
         "member-relation": "main_resident",
     },
     "cases:household_edit": lambda o, w, u: as_posted(
@@ -657,7 +667,7 @@ PAYLOADS = {
     "cases:person_add": lambda o, w, u: {
         **_once(),
         "first_name": "Daan",
-        "last_name": "Jansen",
+        "last_name": _new_surname(),
         "birth_date": "2015-06-01",
         "relation": "child",
     },
@@ -1116,8 +1126,7 @@ def matches(name: str, method: str, expected, response, url: str) -> bool:
         return status == 302 and response.url.startswith(reverse("account_reauthenticate"))
     if success == 302:
         # On to the next page: not to the login or password form, not back to the form itself.
-        where = response.url.split("?")[0]
-        return status == 302 and where not in (
+        return status == 302 and response.url.split("?")[0] not in (
             reverse("account_login"),
             reverse("account_reauthenticate"),
             url,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from cases import retention
-from cases.models import Person, RetentionRun, Submission
+from cases.models import Note, Person, RetentionRun, Submission
 from cases.tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,23 +70,44 @@ def test_a_dry_run_counts_them_and_deletes_nothing(world):
 @override_settings(WIJKTEAM_SUBMISSION_KEEP_DAYS=7)
 def test_a_purged_id_sent_again_creates_once_more_and_is_guarded_again(client, world):
     """The edge the keep period leaves: with a valid session, an id older than the keep period is a
-    first submission again (one more record), and from then on it is guarded as before."""
+    first submission again (one more record), and from then on it is guarded as before. A journal
+    entry shows it; a member sent again is caught by the duplicate check as well (below)."""
     household = HouseholdFactory(team=world.team_a, lead_worker=world.worker_a)
-    url = reverse("cases:person_add", args=[household.pk])
-    sent = {**PERSON, "submission_id": str(uuid.uuid4())}
+    url = reverse("cases:note_add", args=[household.pk])
+    sent = {"note-text": "Buurvrouw gesproken", "submission_id": str(uuid.uuid4())}
     with freeze_time(timezone.now()) as frozen:
         client.force_login(world.worker_a)
         first = client.post(url, sent)
-        assert client.post(url, sent).url == first.url  # the double submit: one person
-        assert Person.objects.filter(household=household).count() == 1
+        assert client.post(url, sent).url == first.url  # the double submit: one entry
+        assert Note.objects.filter(household=household).count() == 1
         frozen.tick(datetime.timedelta(days=9))
         call_command("apply_retention", stdout=io.StringIO())
         assert not Submission.objects.filter(pk=sent["submission_id"]).exists()
         client.force_login(world.worker_a)
         assert client.post(url, sent).status_code == 302
         assert client.post(url, sent).status_code == 302
-    assert Person.objects.filter(household=household).count() == 2
+    assert Note.objects.filter(household=household).count() == 2
     assert Submission.objects.filter(pk=sent["submission_id"]).count() == 1
+
+
+@override_settings(WIJKTEAM_SUBMISSION_KEEP_DAYS=7)
+def test_a_member_sent_again_after_the_purge_is_refused_as_a_duplicate(client, world):
+    """For a member the duplicate check closes the edge: the same name in the same household is
+    refused at the field, with what was typed kept."""
+    household = HouseholdFactory(team=world.team_a, lead_worker=world.worker_a)
+    url = reverse("cases:person_add", args=[household.pk])
+    sent = {**PERSON, "submission_id": str(uuid.uuid4())}
+    with freeze_time(timezone.now()) as frozen:
+        client.force_login(world.worker_a)
+        assert client.post(url, sent).status_code == 302
+        frozen.tick(datetime.timedelta(days=9))
+        call_command("apply_retention", stdout=io.StringIO())
+        client.force_login(world.worker_a)
+        again = client.post(url, sent)
+    assert again.status_code == 200
+    assert again.context["form"].errors["last_name"]
+    assert again.context["form"]["first_name"].value() == "Tim"
+    assert Person.objects.filter(household=household).count() == 1
 
 
 @override_settings(WIJKTEAM_SUBMISSION_KEEP_DAYS=7)
