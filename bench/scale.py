@@ -512,7 +512,8 @@ class CopyTable:
     columns it fills, and every later row must fill exactly those. A column it leaves out gets the
     model's default: the field's `default` (a callable one is called per row), else its
     `db_default` (the column stays out of the COPY, PostgreSQL fills it), else "" for an optional
-    text field (as Django does), else NULL when the field allows it. A NOT NULL field without a default stops the generation with its name.
+    text field (as Django does), else NULL when the field allows it. A NOT NULL field without a
+    default stops the generation with its name.
     """
 
     def __init__(self, model):
