@@ -607,6 +607,7 @@ ACTIONS |= {
     ),
 }
 
+
 def _make_declined_signal(world):
     referral, _household = _referral(world, status="declined")
     return referral, {"reference": referral.reference}, referral
