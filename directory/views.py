@@ -40,6 +40,7 @@ from directory.hsds import tabular
 from directory.models import Contact, Location, OpeningHours, Service
 from teams import policy
 from teams.models import Organisation
+from wijkteam.replica import reads_from_replica
 
 
 def _services_for_list():
@@ -378,6 +379,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 @require_GET
 @no_case_data(perm="directory.export")
+@reads_from_replica
 def export_json(request):
     """The whole social map as one HSDS 3.0 document (directory/hsds), contact persons included:
     for coordinators and managers only (professional data)."""
@@ -389,6 +391,7 @@ def export_json(request):
 
 @require_GET
 @no_case_data(perm="directory.export")
+@reads_from_replica
 def export_tabular(request):
     """The same as HSDS's tabular data package (a CSV per table and datapackage.json), zipped."""
     archive = io.BytesIO()

@@ -21,6 +21,7 @@ from mandates.models import Mandate
 from teams import policy
 from teams.models import Organisation
 from wijkteam.periods import period_from
+from wijkteam.replica import reads_from_replica
 
 
 def _mandates(request, perm: str):
@@ -113,6 +114,7 @@ def _period(request) -> tuple[datetime.date, datetime.date]:
 
 
 @no_case_data(perm="partner.overview")
+@reads_from_replica
 def partner_overview(request):
     team_ids = policy.teams_for(request.user, "partner.overview")
     start, end = _period(request)
@@ -121,6 +123,7 @@ def partner_overview(request):
 
 
 @no_case_data(perm="partner.overview")
+@reads_from_replica
 def partner_detail(request, pk):
     team_ids = policy.teams_for(request.user, "partner.overview")
     organisation = get_object_or_404(Organisation, pk=pk)
@@ -162,6 +165,7 @@ CSV_COLUMNS = [
 
 
 @no_case_data(perm="partner.overview")
+@reads_from_replica
 def partner_csv(request):
     team_ids = policy.teams_for(request.user, "partner.overview")
     start, end = _period(request)

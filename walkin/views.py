@@ -27,6 +27,7 @@ from walkin import figures as walkin_figures
 from walkin import services
 from walkin.forms import HourForm, PeriodForm, RecordForm, VisitForm
 from walkin.models import Visit, WalkInHour
+from wijkteam.replica import reads_from_replica
 
 
 def _int(value) -> int:
@@ -214,6 +215,7 @@ def hour_edit(request, pk=None):
 
 @require_GET
 @no_case_data(perm="walkin.figures")
+@reads_from_replica
 def figures(request):
     """Counts of the team's walk-in visits over a period (the last three months by default), as a
     page and as CSV with the same numbers. No names."""

@@ -138,6 +138,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # migrates it once), instead of every test process migrating its own.
     if os.environ.get("DATABASE_TEST_TEMPLATE"):
         DATABASES["default"]["TEST"] = {"TEMPLATE": os.environ["DATABASE_TEST_TEMPLATE"]}
+# Optional: a streaming replica for the heavy reads (figures, CSV exports, partner overview;
+# wijkteam/replica.py), skipped while it lags more than DATABASE_REPLICA_MAX_LAG seconds or is down.
+DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG") or 30)
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    # A replica that does not answer is given up on quickly (seconds); no JIT, as above.
+    _replica_options = {"connect_timeout": 2, "options": "-c jit=off"}
+    DATABASES["replica"]["OPTIONS"] = _replica_options | DATABASES["replica"].get("OPTIONS", {})
+    # The test runner makes no database of it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["wijkteam.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Shared state ---------------------------------------------------------------------------

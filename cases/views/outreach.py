@@ -30,6 +30,7 @@ from teams import policy
 from teams.models import User
 from teams.roles import roles_of
 from wijkteam.offline import wants_json
+from wijkteam.replica import reads_from_replica
 
 
 @require_http_methods(["GET", "POST"])
@@ -316,6 +317,7 @@ def household_reopen(request, pk):
 
 
 @no_case_data(perm="figures.read")
+@reads_from_replica
 def outreach_figures(request):
     """Attempts per kind, share reached, time to first contact, evening and weekend share
     (counts only: no household, no person)."""
