@@ -4,6 +4,10 @@ Each simulated user logs in with its own account (bench_prepare gives each one),
 its role does on a working day, with 3-10 seconds between clicks. Every page must answer 200:
 a redirect (say, back to the login) counts as an error. Logins are counted apart, so the p95 is
 that of the pages, timed from BENCH_WARM_UP seconds after the last login on.
+
+BENCH_ROUTINE=floor makes every user click the authenticated floor only (bench/views.py), for the
+capacity of the stack itself; BENCH_ACCOUNT_OFFSET starts at a later account, so a phase right
+after another does not log in with a TOTP code its account has just used.
 """
 
 import itertools
@@ -18,9 +22,16 @@ from locust import HttpUser, between, events, task
 from bench.client import log_in
 
 ACCOUNTS = json.loads(open(os.environ["BENCH_ACCOUNTS"]).read())  # noqa: SIM115 (read once at import)
-NEXT_ACCOUNT = itertools.count()
+NEXT_ACCOUNT = itertools.count(int(os.environ.get("BENCH_ACCOUNT_OFFSET", "0")))
 THINK_SECONDS = [float(part) for part in os.environ.get("BENCH_THINK", "3,10").split(",")]
-SAMPLES = {"requests": [], "logins": 0, "login_errors": 0, "error_examples": [], "measure_from": None}
+SAMPLES = {
+    "requests": [],
+    "logins": 0,
+    "login_errors": 0,
+    "error_examples": [],
+    "measure_from": None,
+    "measured_seconds": 0.0,
+}
 # After the last login, this long unmeasured: the first reads of many teams' data come from disk.
 WARM_UP_SECONDS = float(os.environ.get("BENCH_WARM_UP", "30"))
 
@@ -45,6 +56,8 @@ ROUTINES = {
         (1, "mandates", "/mandates/"),
     ],
 }
+if os.environ.get("BENCH_ROUTINE") == "floor":
+    ROUTINES = dict.fromkeys(ROUTINES, [(1, "auth_floor", "/bench/floor/")])
 
 
 @events.request.add_listener
@@ -62,6 +75,8 @@ def record(name, response_time, exception, response=None, **_kwargs):
 
 @events.quitting.add_listener
 def write_samples(**_kwargs):
+    if SAMPLES["measure_from"] is not None:
+        SAMPLES["measured_seconds"] = max(0.0, time.monotonic() - SAMPLES["measure_from"])
     with open(os.environ["BENCH_LOAD_OUT"], "w") as out:
         json.dump(SAMPLES, out)
 

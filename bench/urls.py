@@ -1,4 +1,7 @@
-"""The application's URLs plus the two references of the benchmark."""
+"""The application's URLs plus the benchmark's references: the two floors and the admin changelist.
+
+Only bench/settings.py uses this URLconf; the product's (wijkteam/urls.py) has none of them.
+"""
 
 from django.urls import path
 
@@ -9,6 +12,7 @@ from wijkteam.urls import urlpatterns as app_urlpatterns
 
 urlpatterns = [
     path("bench/bare/<int:team_pk>/", views.bare, name="bench_bare"),
+    path("bench/floor/", views.floor, name="bench_floor"),
     path("bench/admin/", site.urls),
     *app_urlpatterns,
 ]

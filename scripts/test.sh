@@ -64,7 +64,7 @@ fi
 # cores, as the browser tests and the servers of some tests leave a process waiting; each has a
 # test database of its own, and one that runs out of tests takes some of another's. The slowest
 # tests are listed at the end, to keep an eye on CI's 15 minutes. (The benchmark's smoke run,
-# bench/run --households 500 --smoke, is a command of its own; bench/tests check its generator.)
+# bench/run --households 500 --smoke, is one of them: bench/tests/test_runner.py.)
 whole=()
 if [ "$#" = "0" ]; then
   whole=(-n "${TEST_WORKERS:-$(($(nproc) + 1))}" --dist worksteal --durations=15)

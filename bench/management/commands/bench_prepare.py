@@ -159,6 +159,7 @@ class Command(BaseCommand):
             pools[role] = pools.get(role, [])[number:]
         leftovers = [p for pool in pools.values() for p in pool]
         picked += leftovers[: count - len(picked)]
+        picked = _interleaved(picked)
         households = dict(
             Household.objects.filter(lead_worker__in=[p.user_id for p in picked], status="open")
             .order_by("lead_worker", "pk")
@@ -188,3 +189,17 @@ class Command(BaseCommand):
         secret = generate_totp_secret()
         TOTP.activate(user, secret)
         return secret
+
+
+def _interleaved(positions):
+    """The roles spread evenly over the list: the load takes the first accounts and the steps of
+    bench/run the next ones, and every stretch of it should mix the roles as the whole does."""
+    by_role = defaultdict(list)
+    for position in positions:
+        by_role[position.access_role].append(position)
+    ranked = [
+        ((rank + 0.5) / len(group), role_order, position)
+        for role_order, group in enumerate(by_role.values())
+        for rank, position in enumerate(group)
+    ]
+    return [position for *_key, position in sorted(ranked, key=lambda entry: entry[:2])]
