@@ -137,6 +137,12 @@ def main(argv=None):
         sys.exit("bench/run: " + "; ".join(failures))
 
 
+def _keepalive(args) -> int:
+    """Seconds gunicorn keeps an idle connection: more than any pause between two clicks."""
+    longest = max(float(pause) for think in (args.think, args.capacity_think) for pause in think.split(","))
+    return int(longest) + 5
+
+
 def measure_scale(households, server, args, out, capacity):
     url = database_url(server, f"wijkteam_bench_{households}")
     work = Path(tempfile.mkdtemp(prefix=f"bench-{households}-"))
@@ -148,6 +154,11 @@ def measure_scale(households, server, args, out, capacity):
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
+        # The load client stands in for nginx, which closes an idle upstream connection before
+        # gunicorn does (README, "keepalive_timeout"): without that, a click sent just as gunicorn
+        # closes an idle connection is reset. So gunicorn keeps idle connections longer than the
+        # longest pause between two clicks.
+        "GUNICORN_KEEPALIVE": str(_keepalive(args)),
         "WIJKTEAM_REQUIRE_MFA": "1",
         "LOG_LEVEL": "WARNING",
         # bench/run is the reverse proxy here: it names each simulated client (X-Forwarded-For).

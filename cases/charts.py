@@ -69,13 +69,21 @@ def person_chart(assessments, domains) -> PersonChart:
     return PersonChart(dates=[a.assessed_on for a in assessments], series=series)
 
 
-def low_domains(household: Household) -> list[tuple]:
-    """(domain, score, person) where a member's latest assessment scored 1 or 2: one query."""
+def low_scores(household: Household):
+    """The scores of 1 or 2 in each member's latest assessment (a queryset: `low_domains`)."""
     latest = Assessment.objects.filter(person=OuterRef("assessment__person")).order_by("-assessed_on", "-id")
-    scores = (
+    return (
         Score.objects.filter(assessment__person__household=household, score__lte=LOW)
         .filter(assessment=Subquery(latest.values("pk")[:1]))
         .select_related("domain", "assessment__person")
         .order_by("domain__position", "assessment__person__first_name")
     )
-    return [(s.domain, s.score, s.assessment.person) for s in scores]
+
+
+def low_domains(household: Household, scores=None) -> list[tuple]:
+    """(domain, score, person) where a member's latest assessment scored 1 or 2: one query (none
+    with the `low_scores` already read)."""
+    return [
+        (s.domain, s.score, s.assessment.person)
+        for s in (low_scores(household) if scores is None else scores)
+    ]

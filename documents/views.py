@@ -24,16 +24,21 @@ from documents.models import Document
 from teams import policy
 
 
-def documents_context(request, household: Household, members=None) -> dict:
-    """The household page's Documents section: one query for the list (no file is read), and
-    for who may add, the short form."""
-    documents = list(
+def listed_documents(request, household: Household):
+    """What the household's Documents section lists: the user may read each (no file is read)."""
+    return (
         Document.objects.filter(household=household)
         .readable_by(request.user, household)
         .listed()
         .select_related("added_by", "replaces")
         .order_by("-date", "-added_at")
     )
+
+
+def documents_context(request, household: Household, members=None, documents=None) -> dict:
+    """The household page's Documents section: one query for the list (none with `documents`
+    read already, from `listed_documents`), and for who may add, the short form."""
+    documents = list(listed_documents(request, household)) if documents is None else documents
     form = None
     if policy.can(request.user, "household.edit", household):
         form = DocumentForm(household=household, compact=True, initial={"date": timezone.localdate()})

@@ -3,7 +3,8 @@ says what each role may do)."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, Subquery
+from django.conf import settings
+from django.db.models import Count, Exists, IntegerField, Subquery
 
 from teams.models import Notification, Position
 
@@ -17,6 +18,9 @@ class Roles:
     is_partner_reporter: bool = False
     # The bell (teams/notifications.py): read with the positions, so it costs no query of its own.
     unread_notifications: int = 0
+    # Whether the user has a TOTP device (wijkteam.middleware.RequireMFAMiddleware), read with the
+    # positions too; None where no position was read (then `has_totp` asks on its own).
+    totp: bool | None = None
 
     @property
     def all(self) -> set[str]:
@@ -42,6 +46,24 @@ def _unread_count(user) -> Subquery:
     return Subquery(unread, output_field=IntegerField())
 
 
+def _totp_exists(user) -> Exists:
+    """Whether the user has a TOTP device, as a column of the positions query."""
+    from allauth.mfa.models import Authenticator
+
+    return Exists(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP))
+
+
+def has_totp(user) -> bool:
+    """Whether the user has set up a TOTP device: read with the roles (no query of its own for a
+    team member), and like them once per request, never kept across requests."""
+    totp = roles_of(user).totp
+    if totp is None:
+        from allauth.mfa.models import Authenticator
+
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return totp
+
+
 def roles_of(user) -> Roles:
     """The user's roles, read once per request (cached on the user object)."""
     if not user.is_authenticated:
@@ -52,21 +74,25 @@ def roles_of(user) -> Roles:
     by_team: dict[int, set[str]] = {}
     names: dict[int, str] = {}
     unread = 0
+    totp = None
     # Administrators and partner reporters hold no case roles, whatever positions they were
     # given (teams.services.position_save refuses them; this holds for any left from before).
     if not (user.is_superuser or user.is_staff or user.organisation_id is not None):
         positions = Position.objects.active().filter(user=user)
-        for team_id, team_name, role, count in positions.values_list(
-            "team_id", "team__name", "access_role", _unread_count(user)
-        ):
+        columns = ["team_id", "team__name", "access_role", _unread_count(user)]
+        if settings.WIJKTEAM_REQUIRE_MFA:
+            columns.append(_totp_exists(user))
+        for team_id, team_name, role, count, *device in positions.values_list(*columns):
             by_team.setdefault(team_id, set()).add(role)
             names[team_id] = team_name
             unread = count or 0
+            totp = device[0] if device else None
     roles = Roles(
         by_team=by_team,
         team_names=names,
         is_partner_reporter=user.organisation_id is not None,
         unread_notifications=unread,
+        totp=totp,
     )
     user._wijkteam_roles = roles
     return roles

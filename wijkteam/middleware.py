@@ -40,9 +40,10 @@ class RequireMFAMiddleware:
 
     def __call__(self, request):
         if settings.WIJKTEAM_REQUIRE_MFA and request.user.is_authenticated and not self._allowed(request):
-            from allauth.mfa.models import Authenticator
+            from teams.roles import has_totp
 
-            if not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
+            # Read with the user's roles (one query for both), fresh on every request.
+            if not has_totp(request.user):
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
 

@@ -46,7 +46,11 @@ class ContactForm(forms.ModelForm):
             "follow_up_on": DateInput(),
         }
 
-    def __init__(self, *args, household, user, quick=None, **kwargs):
+    def __init__(self, *args, household, user, quick=None, preloaded=None, **kwargs):
+        """`preloaded`: the rows the choices show, read already with the page's other lists
+        ({"workers": lead_worker_choices, "members": the members, "today": todays_appointments}):
+        the form then shows them without a query of its own, and still validates against the
+        querysets."""
         if quick in QUICK and args and args[0] is not None:
             # A quick button logs "now, by me" unless the details say otherwise.
             data = args[0].copy()
@@ -62,8 +66,13 @@ class ContactForm(forms.ModelForm):
         self.fields["kind"].required = True
         self.fields["workers"].queryset = lead_worker_choices([household.team_id])
         member_choices(self.fields["persons"], household)
-        today = list(todays_appointments(household))
         self.fields["appointment"].queryset = todays_appointments(household)
+        if preloaded is not None:
+            for name, objects in (("workers", "workers"), ("persons", "members"), ("appointment", "today")):
+                show_choices(self.fields[name], preloaded[objects])
+            today = list(preloaded["today"])
+        else:
+            today = list(todays_appointments(household))
         if not today:
             del self.fields["appointment"]
         elif len(today) == 1 and not self.is_bound and today[0].starts <= timezone.now() + NEAR:
@@ -80,6 +89,13 @@ class ContactForm(forms.ModelForm):
                 _("A contact cannot be in the future. Plan it as a follow-up instead.")
             )
         return value
+
+
+def show_choices(field: forms.ModelChoiceField, objects) -> None:
+    """Show these objects (read already) as the field's choices, as its queryset would."""
+    iterator = field.iterator(field)
+    empty = [("", field.empty_label)] if getattr(field, "empty_label", None) is not None else []
+    field.choices = empty + [iterator.choice(obj) for obj in objects]
 
 
 class SafetyWarningForm(forms.ModelForm):

@@ -49,10 +49,13 @@ def _locked_household(household: Household, by) -> Household:
     return household
 
 
-def needs_two_workers(household: Household, kind: str) -> bool:
-    """A visit or meeting with a household under an active safety warning is made by two."""
+def needs_two_workers(household: Household, kind: str, warnings=None) -> bool:
+    """A visit or meeting with a household under an active safety warning is made by two.
+    `warnings`: its active warnings, when read already."""
     if kind == Appointment.Kind.CALL:
         return False
+    if warnings is not None:
+        return bool(warnings)
     return SafetyWarning.objects.filter(household=household).active().exists()
 
 
@@ -195,11 +198,15 @@ def propose_next_attempt(contact: Contact) -> Proposal:
     return Proposal(contact=contact, kind=kind, date=day, starts_at=starts, ends_at=ends, part_of_day=part)
 
 
-def next_attempt_wanted(household: Household, last_contact: Contact | None) -> Proposal | None:
-    """A proposal when the household's last contact reached nobody and nothing is planned yet."""
+def next_attempt_wanted(household: Household, last_contact: Contact | None, planned=None) -> Proposal | None:
+    """A proposal when the household's last contact reached nobody and nothing is planned yet.
+    `planned`: its upcoming appointments, when read already."""
     if last_contact is None or last_contact.reached or household.status != Household.Status.OPEN:
         return None
-    if Appointment.objects.filter(household=household).upcoming().exists():
+    if planned is not None:
+        if planned:
+            return None
+    elif Appointment.objects.filter(household=household).upcoming().exists():
         return None
     return propose_next_attempt(last_contact)
 

@@ -4,22 +4,27 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import charts, gateway, matching, once, services, states
+from cases import batch, charts, gateway, matching, once, services, states
 from cases.filters import HouseholdFilter
 from cases.forms import DuplicateCheckForm, HouseholdForm, NewHouseholdForm, PersonForm, TaskDoneForm
 from cases.gateway import changes, reads
 from cases.models import AccessEvent, Action, Household, Person, Plan, Purpose, Referral, Task
-from cases.views.common import PAGE_SIZE, active_warnings, contacts_context, query_without_page, with_offers
-from cases.views.notes import notes_context
-from documents.views import documents_context
+from cases.services import lead_worker_choices
+from cases.views.common import PAGE_SIZE, contacts_context, query_without_page, timeline, with_offers
+from cases.views.notes import latest_notes, notes_context
+from documents.views import documents_context, listed_documents
 from teams import policy
 from teams.models import Team
 from walkin import registration as walkin_registration
+
+# The coming appointments the desk lists.
+UPCOMING = 5
 
 
 @reads("household_list", scope=None, action=AccessEvent.Action.SEARCH)
@@ -67,16 +72,14 @@ def _start_of_day(request) -> dict:
     }
 
 
-def _consent_overview(household: Household, members: list[Person]) -> list[dict]:
+def _consent_overview(household: Household, members: list[Person], decisions=None) -> list[dict]:
     """Per member with decisions: all their consent decisions, newest first, each marked whether
     it is the one that counts now for its recipient and purpose, with who may withdraw the ones
-    in force. One query, however many decisions.
+    in force. One query, however many decisions (none with `decisions` read already, from
+    `_consent_decisions`).
     """
-    decisions = (
-        household.consent_decisions()
-        .select_related("recipient", "recorded_by")
-        .order_by("-recorded_at", "-id")
-    )
+    if decisions is None:
+        decisions = _consent_decisions(household)
     by_person = {member.pk: [] for member in members}
     counted = set()
     for decision in decisions:
@@ -102,55 +105,103 @@ def _consent_overview(household: Household, members: list[Person]) -> list[dict]
     return overview
 
 
+def _consent_decisions(household: Household):
+    return (
+        household.consent_decisions()
+        .select_related("recipient", "recorded_by")
+        .order_by("-recorded_at", "-id")
+    )
+
+
 @reads("household")
 def household_detail(request, pk):
     """The worker's desk: what to do next first, then the family, its plan and its history."""
     household = gateway.household(request, pk)
-    members = list(household.members.order_by("birth_date", "first_name"))
-    gateway.record(request, persons=members)
-    return render(request, "cases/household_detail.html", _desk(request, household, members))
+    desk = _read_desk(request, household)
+    gateway.record(request, persons=desk["members"])
+    return render(request, "cases/household_detail.html", _desk(request, household, desk))
 
 
-def _desk(request, household: Household, members: list[Person]) -> dict:
-    plan = household.plans.filter(status=Plan.Status.CURRENT).first()
-    consents = _consent_overview(household, members)
-    tasks = list(
-        household.tasks.filter(Q(status=Task.Status.OPEN) | Q(kind=Task.Kind.MATCH_CHECK)).select_related(
-            "referral"
+def _read_desk(request, household: Household) -> dict[str, list]:
+    """Every list the desk shows, read in one query (cases/batch.py), whatever their length."""
+    today = timezone.localdate()
+    planned = household.appointments.planned()
+    upcoming = planned.upcoming().order_by("date", "starts_at", "id")[:UPCOMING]
+    # Today's (what a contact may fulfil) and the next few, marked `coming`: one list.
+    appointments = (
+        planned.annotate(
+            coming=ExpressionWrapper(Q(pk__in=upcoming.values("pk")), output_field=BooleanField())
         )
+        .filter(Q(date=today) | Q(coming=True))
+        .order_by("date", "starts_at", "id")
     )
-    next_actions = with_offers(
-        request.user,
-        household,
-        plan.actions.filter(status=Action.Status.OPEN)
+    contacts = timeline(household)
+    shares = household.shares.select_related("recipient", "shared_by")[:10]
+    desk = batch.fetch(
+        members=household.members.order_by("birth_date", "first_name", "id"),
+        plans=household.plans.filter(status=Plan.Status.CURRENT),
+        next_actions=Action.objects.filter(
+            plan__household=household, plan__status=Plan.Status.CURRENT, status=Action.Status.OPEN
+        )
         .select_related("person", "network_member", "worker", "organisation", "service")
-        .order_by(F("due_date").asc(nulls_last=True), "id")[:5]
-        if plan
-        else [],
+        .order_by(F("due_date").asc(nulls_last=True), "id")[:5],
+        tasks=household.tasks.filter(Q(status=Task.Status.OPEN) | Q(kind=Task.Kind.MATCH_CHECK))
+        .select_related("referral")
+        .order_by("created_at", "id"),
+        consent_decisions=_consent_decisions(household),
+        changes=household.history.select_related("history_user").order_by("-history_date")[:10],
+        referrals=gateway.referrals(request)
+        .filter(household=household)
+        .select_related("sender_organisation", "assigned_to")
+        .order_by("-received_at", "id")[:20],
+        network=household.network.select_related("organisation"),
+        low_scores=charts.low_scores(household),
+        reviews=household.reviews.all()[:5],
+        appointments=appointments,
+        appointment_workers=batch.through(appointments, "workers"),
+        shares=shares,
+        share_persons=batch.through(shares, "persons"),
+        access_requests=household.access_requests().filter(handled_on__isnull=True).select_related("person"),
+        warnings=household.safety_warnings.active(),
+        notes=latest_notes(household),
+        documents=listed_documents(request, household),
+        contacts=contacts,
+        contact_workers=batch.through(contacts, "workers"),
+        contact_persons=batch.through(contacts, "persons"),
+        workers=lead_worker_choices([household.team_id]),
     )
+    batch.attach(desk["appointments"], "workers", desk["appointment_workers"])
+    batch.attach(desk["shares"], "persons", desk["share_persons"])
+    batch.attach(desk["contacts"], "workers", desk["contact_workers"])
+    batch.attach(desk["contacts"], "persons", desk["contact_persons"])
+    desk["today"] = [a for a in desk["appointments"] if a.date == today]
+    desk["upcoming"] = [a for a in desk["appointments"] if a.coming]
+    return desk
+
+
+def _desk(request, household: Household, desk: dict) -> dict:
+    members = desk["members"]
+    plan = desk["plans"][0] if desk["plans"] else None
+    consents = _consent_overview(household, members, desk["consent_decisions"])
+    tasks = desk["tasks"]
     return {
         "household": household,
         "members": members,
         "may_here": policy.Grants(request.user, household),
         "household_offers": states.HOUSEHOLD.offered(household.status, request.user, household),
-        "changes": household.history.select_related("history_user").order_by("-history_date")[:10],
-        "referrals": gateway.referrals(request)
-        .filter(household=household)
-        .select_related("sender_organisation", "assigned_to")
-        .order_by("-received_at")[:20],
+        "changes": desk["changes"],
+        "referrals": desk["referrals"],
         # A match (several organisations about one household) opens a match-check task: one rule.
         "match": any(task.kind == Task.Kind.MATCH_CHECK for task in tasks),
         "open_tasks": [task for task in tasks if task.status == Task.Status.OPEN],
         "task_form": TaskDoneForm(),
         "plan": plan,
-        "next_actions": next_actions,
-        "network": household.network.select_related("organisation"),
-        "low_domains": charts.low_domains(household),
-        "reviews": household.reviews.all()[:5],
+        "next_actions": with_offers(request.user, household, desk["next_actions"] if plan else []),
+        "network": desk["network"],
+        "low_domains": charts.low_domains(household, desk["low_scores"]),
+        "reviews": desk["reviews"],
         "next_url": household.get_absolute_url(),
-        "upcoming": household.appointments.upcoming()
-        .prefetch_related("workers")
-        .order_by("date", "starts_at")[:5],
+        "upcoming": desk["upcoming"],
         "consents": consents,
         "team_basis": next(
             (
@@ -161,15 +212,13 @@ def _desk(request, household: Household, members: list[Person]) -> dict:
             ),
             None,
         ),
-        "shares": household.shares.select_related("recipient", "shared_by").prefetch_related("persons")[:10],
+        "shares": desk["shares"],
         "access_request_submission_id": str(uuid.uuid4()),
-        "access_requests": household.access_requests()
-        .filter(handled_on__isnull=True)
-        .select_related("person"),
-        "warnings": active_warnings(household),
-        **notes_context(request, household),
-        **documents_context(request, household),
-        **contacts_context(request, household),
+        "access_requests": desk["access_requests"],
+        "warnings": desk["warnings"],
+        **notes_context(request, household, notes=desk["notes"]),
+        **documents_context(request, household, documents=desk["documents"]),
+        **contacts_context(request, household, preloaded=desk),
     }
 
 

@@ -17,9 +17,15 @@ from teams import policy
 LATEST = 5
 
 
-def notes_context(request, household: Household, form: NoteForm | None = None, saved: str = "") -> dict:
+def latest_notes(household: Household):
+    return household.notes.select_related("written_by").order_by("-written_at", "-id")[:LATEST]
+
+
+def notes_context(
+    request, household: Household, form: NoteForm | None = None, saved: str = "", notes=None
+) -> dict:
     """The household page's journal: the latest entries and, for who may write, the form (one
-    query, however many entries)."""
+    query, however many entries; none with `notes` read already, from `latest_notes`)."""
     if form is None and policy.can(request.user, "household.edit", household):
         form = NoteForm()
     return {
@@ -29,7 +35,7 @@ def notes_context(request, household: Household, form: NoteForm | None = None, s
         "note_submission_id": once.token(request)
         if form is not None and form.is_bound
         else str(uuid.uuid4()),
-        "notes": list(household.notes.select_related("written_by").order_by("-written_at", "-id")[:LATEST]),
+        "notes": list(latest_notes(household)) if notes is None else notes,
         "note_saved": saved,
     }
 

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import charts, gateway, once, services, states, zrm
+from cases import batch, charts, gateway, once, services, states, zrm
 from cases.forms import (
     ActionForm,
     ApprovalForm,
@@ -23,7 +23,7 @@ from cases.forms import (
     PlanForm,
 )
 from cases.gateway import changes, reads
-from cases.models import AccessEvent, Action, Assessment, Household, Plan, Score
+from cases.models import AccessEvent, Action, Assessment, Goal, Household, Plan, Score
 from cases.services import consult as consult_services
 from cases.timeline import household_changes
 from cases.views.common import with_offers
@@ -40,28 +40,36 @@ def _current_plan(request, household: Household) -> Plan:
     return plan
 
 
-def _plan_context(request, household: Household, plan: Plan | None) -> dict:
-    """Everything the plan page (and the print) shows, in a fixed number of queries."""
-    goals = actions = []
-    if plan is not None:
-        goals = list(plan.goals.select_related("domain"))
-        actions = with_offers(
-            request.user,
-            household,
-            plan.actions.select_related(
-                "person", "network_member", "worker", "organisation", "goal__domain", "service"
-            ),
-        )
-    low = charts.low_domains(household)
+def _plan_lists(household: Household, **plan) -> dict:
+    """The querysets of what the plan page shows of the plan (`plan`: which version) and of the
+    household."""
+    of_plan = {f"plan__{key}": value for key, value in plan.items()}
+    return {
+        "goals": Goal.objects.filter(plan__household=household, **of_plan).select_related("domain"),
+        "actions": Action.objects.filter(plan__household=household, **of_plan).select_related(
+            "person", "network_member", "worker", "organisation", "goal__domain", "service"
+        ),
+        "low_scores": charts.low_scores(household),
+        "members": household.members.all(),
+        "network": household.network.filter(active=True).select_related("organisation"),
+    }
+
+
+def _plan_context(request, household: Household, plan: Plan | None, lists: dict | None = None) -> dict:
+    """Everything the plan page (and the print) shows, in a fixed number of queries (none with
+    `lists` read already, from `_plan_lists`)."""
+    if lists is None:
+        lists = {name: list(qs) for name, qs in _plan_lists(household, pk=plan.pk if plan else None).items()}
+    low = charts.low_domains(household, lists["low_scores"])
     return {
         "household": household,
         "plan": plan,
-        "goals": goals,
-        "actions": actions,
+        "goals": lists["goals"] if plan else [],
+        "actions": with_offers(request.user, household, lists["actions"] if plan else []),
         "low_domains": low,
         "low_domain_ids": {domain.pk for domain, _score, _person in low},
-        "members": list(household.members.all()),
-        "network": list(household.network.filter(active=True).select_related("organisation")),
+        "members": lists["members"],
+        "network": lists["network"],
         "may_here": policy.Grants(request.user, household),
     }
 
@@ -69,17 +77,23 @@ def _plan_context(request, household: Household, plan: Plan | None) -> dict:
 @reads("plan")
 def plan_detail(request, pk):
     household = gateway.household(request, pk)
-    plan = household.plans.filter(status=Plan.Status.CURRENT).first()
+    # Every version, the current one's goals and actions and the rest in one query (cases/batch.py).
+    lists = batch.fetch(
+        plans=household.plans.order_by("-number"),
+        warnings=household.safety_warnings.active(),
+        **_plan_lists(household, status=Plan.Status.CURRENT),
+    )
+    plan = next((p for p in lists["plans"] if p.status == Plan.Status.CURRENT), None)
     gateway.record(request, obj=plan)
-    context = _plan_context(request, household, plan)
+    context = _plan_context(request, household, plan, lists)
     context.update(
         {
-            "versions": list(household.plans.exclude(status=Plan.Status.CURRENT).order_by("-number")),
+            "versions": [p for p in lists["plans"] if p.status != Plan.Status.CURRENT],
             "approval_offers": states.PLAN_APPROVAL.offered(plan.approval, request.user, household)
             if plan
             else [],
             "approval_form": ApprovalForm(),
-            "warnings": household.safety_warnings.active(),
+            "warnings": lists["warnings"],
         }
     )
     return render(request, "cases/plan_detail.html", context)
