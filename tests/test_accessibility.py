@@ -516,6 +516,8 @@ def test_keyboard_only_log_in_open_a_household_and_log_a_contact(live_server, br
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Mijn caseload").wait_for()
+    # The heading shows before the deferred scripts have run; the menu button needs Bootstrap's.
+    page.wait_for_load_state("load")
 
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.matches('a.skip-link')"), "skip link first"
