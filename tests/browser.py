@@ -69,3 +69,11 @@ def log_in_as_demo(page, live_server, username: str):
 
 
 DEMO_PASSWORD = "wijkteam-demo-browser"  # noqa: S105
+
+
+def open_menu(page):
+    """Open the phone's menu. The page's heading shows before its deferred scripts have run, and
+    the menu button needs Bootstrap's: on a busy machine a click that early is lost."""
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="Menu").click()
+    page.locator("#main-nav.show").wait_for()

@@ -21,7 +21,7 @@ from django.db import connections
 from django.urls import resolve, reverse
 
 from cases.tests.factories import HouseholdFactory, PersonFactory, ReferralFactory
-from tests.browser import chromium_browser, log_in_as_demo
+from tests.browser import chromium_browser, log_in_as_demo, open_menu
 from tests.demo_objects import DEMO_ACCOUNTS, DemoObjects
 from tests.svg import localised_numbers
 from tests.test_permission_matrix import MATRIX, OK, ONLY_POST, Objects
@@ -353,8 +353,7 @@ def _role_pages(page, live_server, role: str, user, objects, found: dict) -> Non
         _log_in(page, live_server, user)
         _look(page, found, f"{role}: start page", resolve(urlsplit(page.url).path).view_name)
         page.set_viewport_size(PHONE)
-        page.get_by_role("button", name="Menu").click()
-        page.locator("#main-nav.show").wait_for()
+        open_menu(page)
         _check_here(page, found, f"{role}: start page at 375 px, menu open")
     for name, roles in MATRIX_PAGES.items():
         if role in roles:

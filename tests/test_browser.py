@@ -13,7 +13,7 @@ from cases.tests.factories import (
     ReferralFactory,
     SafetyWarningFactory,
 )
-from tests.browser import chromium_browser
+from tests.browser import chromium_browser, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +46,7 @@ def test_worker_logs_in_opens_a_household_and_logs_out(live_server, browser_page
     page.get_by_role("button", name="Inloggen").click()
 
     page.get_by_role("heading", name="Mijn caseload").wait_for()  # a worker starts on the caseload
-    page.get_by_role("button", name="Menu").click()
+    open_menu(page)
     page.get_by_role("link", name="Huishoudens").click()
     page.get_by_role("heading", name="Huishoudens").wait_for()
     assert page.get_by_text("Familie Visser").is_visible()
@@ -64,7 +64,7 @@ def test_worker_logs_in_opens_a_household_and_logs_out(live_server, browser_page
     members = page.get_by_role("region", name="Gezinsleden")
     assert members.locator(".fw-semibold", has_text="Henk Visser").is_visible()
 
-    page.get_by_role("button", name="Menu").click()
+    open_menu(page)
     page.get_by_role("button", name=world.worker_a.get_full_name()).click()
     page.get_by_role("button", name="Uitloggen").click()
     page.wait_for_url("**/accounts/login/**")

@@ -7,7 +7,7 @@ import pytest
 from cases.models import Action
 from directory.models import Service
 from teams.models import User
-from tests.browser import log_in_as_demo, no_sideways_scroll, phone_page
+from tests.browser import log_in_as_demo, no_sideways_scroll, open_menu, phone_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +36,7 @@ def test_worker_finds_debt_help_and_refers_a_plan_action_on_a_phone(live_server,
     log_in_as_demo(page, live_server, worker.username)
 
     # The social map from the menu; search "schulden".
-    page.get_by_role("button", name="Menu").click()
+    open_menu(page)
     page.get_by_role("link", name="Sociale kaart").click()
     page.get_by_label("Wat zoekt u?").fill("schulden")
     page.get_by_role("button", name="Zoeken", exact=True).click()

@@ -6,7 +6,7 @@ import pytest
 
 from cases.models import Household
 from teams.models import User
-from tests.browser import log_in_as_demo, no_sideways_scroll, phone_page
+from tests.browser import log_in_as_demo, no_sideways_scroll, open_menu, phone_page
 from walkin.models import Visit, WalkInHour
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +30,7 @@ def test_worker_records_three_visits_in_two_taps_each_and_makes_a_household(live
     log_in_as_demo(page, live_server, worker.username)
 
     # The walk-in hour from the menu; today's hour is on top.
-    page.get_by_role("button", name="Menu").click()
+    open_menu(page)
     page.locator("#main-nav a[href='/inloop/']").click()
     page.locator(f"main a[href='{hour.get_absolute_url()}']").first.click()
     page.locator("#recorder").wait_for()
