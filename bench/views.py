@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 
+from cases.gateway import no_case_data
 from cases.models import Household
 from teams import policy
 
@@ -32,6 +33,7 @@ def bare(request, team_pk):
     return render(request, "bench/bare.html", {"rows": rows})
 
 
+@no_case_data()  # declared as every product page is: the same decorator on the path
 def floor(request):
     """Login and second factor required as on every page (the middleware, no exemption here);
     scoped as the product scopes: the teams where the user may read households. It shows their
