@@ -206,10 +206,10 @@ def sent_referral(request, pk) -> Referral:
     return found
 
 
-def households(request):
+def households(request, *, only_open: bool = False):
     """The households the user may see: where every list and search starts."""
     _access(request)
-    return Household.objects.visible_to(request.user)
+    return Household.objects.visible_to(request.user, only_open=only_open)
 
 
 def referrals(request):

@@ -148,6 +148,12 @@ class Household(models.Model):
             TrigramIndex(
                 fields=["search_text"], opclasses=["gin_trgm_ops"], name="household_search_text_trgm"
             ),
+            # A team's open households with their search text, so that a search reads the team's
+            # part of this index only and no heap page but those of its matches (issue 16):
+            # cases/querysets.py search. The size of the installation does not count.
+            models.Index(
+                fields=["team", "status"], include=["id", "search_text"], name="household_team_search"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -30,6 +30,27 @@ def test_visible_to_matrix(world, four_households, role, expected):
 
 
 @pytest.mark.parametrize("role, expected", EXPECTED.items())
+def test_the_open_households_rule_is_the_rule_narrowed_to_open(world, four_households, role, expected):
+    """The list's default asks visible_to(only_open=True), a plainer condition for the planner
+    (issue 16): it must give the same households as the whole rule filtered on open, for every
+    role, and neither the lead's nor the overseer's closed household."""
+    user = getattr(world, role)
+    only_open = set(Household.objects.visible_to(user, only_open=True).values_list("pk", flat=True))
+    narrowed = Household.objects.visible_to(user).filter(status=Household.Status.OPEN)
+    assert only_open == set(narrowed.values_list("pk", flat=True))
+    assert only_open == {four_households[key].pk for key in expected - {"a_closed"}}
+
+
+@pytest.mark.parametrize("role, expected", EXPECTED.items())
+def test_search_of_open_households_stays_in_scope(client, world, four_households, role, expected):
+    """The list's default, open households, searched: the subquery keeps the scope."""
+    client.force_login(getattr(world, role))
+    response = client.get(reverse("cases:household_list"), {"q": "Familie"})
+    shown = {key for key, household in four_households.items() if household.name in response.text}
+    assert shown == expected - {"a_closed"}
+
+
+@pytest.mark.parametrize("role, expected", EXPECTED.items())
 def test_list_shows_exactly_the_visible_households(client, world, four_households, role, expected):
     """The list, with every status, shows exactly the visible households and nothing else."""
     client.force_login(getattr(world, role))

@@ -36,7 +36,7 @@ def household_list(request):
     data = request.GET.copy()
     data.setdefault("status", Household.Status.OPEN)
     households = (
-        gateway.households(request)
+        gateway.households(request, only_open=data["status"] == Household.Status.OPEN)
         .select_related("team", "lead_worker")
         .prefetch_related(Prefetch("members", queryset=Person.objects.order_by("birth_date", "first_name")))
     )
