@@ -83,7 +83,8 @@ def _annotations(qs) -> dict:
 
 def _part(index: int, qs):
     ordering = list(qs.query.order_by or qs.model._meta.ordering or ["pk"])
-    row = _json(qs.model, "", _tree(qs), _annotations(qs))
+    qs = qs.all()  # its own query, where the joins of the selected relations are set up once
+    row = _json(qs.query, qs.model, qs.query.get_initial_alias(), _tree(qs), _annotations(qs))
     return qs.annotate(
         _batch_part=Value(index), _batch_row=row, _batch_number=Window(RowNumber(), order_by=ordering)
     ).values_list("_batch_part", "_batch_number", "_batch_row")
@@ -97,17 +98,28 @@ class _Array(Func):
     output_field = JSONField()
 
 
-def _json(model, prefix: str, tree: dict, annotations: dict):
-    values = [F(prefix + field.attname) for field in model._meta.concrete_fields]
+def _json(query, model, alias: str, tree: dict, annotations: dict, prefix: str = ""):
+    """The row's values: the columns of the table under `alias` as they are (an F() per column
+    would look up its path again, each time), the annotations, then each selected relation."""
+    values = [field.get_col(alias) for field in model._meta.concrete_fields]
     values += [F(name) for name in annotations]
     for name, subtree in tree.items():
         field = model._meta.get_field(name)
         if not (field.many_to_one or field.one_to_one) or field.auto_created:
             raise ValueError(f"batch.fetch: {model.__name__}.{name} is not a forward foreign key")
-        values.append(_json(field.related_model, f"{prefix}{name}__", subtree, {}))
+        related = field.related_model
+        path = f"{prefix}{name}__"
+        values.append(_json(query, related, _join(query, path, related), subtree, {}, path))
     if len(values) <= ARGS_PER_ARRAY:
         return _Array(*values)
     return _Array(*(_Array(*values[i : i + ARGS_PER_ARRAY]) for i in range(0, len(values), ARGS_PER_ARRAY)))
+
+
+def _join(query, path: str, model) -> str:
+    """The alias of the relation's table in `query`, joined as an annotation joins it (LEFT OUTER
+    for a nullable foreign key). A column other than the key: the key alone needs no join."""
+    column = next(field for field in model._meta.concrete_fields if not field.primary_key)
+    return F(path + column.attname).resolve_expression(query).alias
 
 
 def _unchunk(data: list, size: int) -> list:
