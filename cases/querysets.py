@@ -278,11 +278,13 @@ class ReferralQuerySet(AuditedQuerySet):
 class HouseholdChildQuerySet(AuditedQuerySet):
     """Rows that belong to one household (tasks, network, case reviews, plans)."""
 
-    def visible_to(self, user) -> "HouseholdChildQuerySet":
-        """The rows of the households the user may see (HouseholdQuerySet.visible_to)."""
+    def visible_to(self, user, *, only_open: bool = False) -> "HouseholdChildQuerySet":
+        """The rows of the households the user may see (HouseholdQuerySet.visible_to); with
+        `only_open`, of their open households only."""
         from cases.models import Household
 
-        return self.filter(household__in=Household.objects.visible_to(user).values("pk"))
+        households = Household.objects.visible_to(user, only_open=only_open)
+        return self.filter(household__in=households.values("pk"))
 
 
 class PlanQuerySet(HouseholdChildQuerySet):
@@ -292,9 +294,14 @@ class PlanQuerySet(HouseholdChildQuerySet):
     def evaluation_due(self, on=None) -> "PlanQuerySet":
         """Current plans of open households whose evaluation date has passed (the one definition of
         "due"): a closed household keeps its last plan as it was, but nothing of it is late."""
-        from django.utils import timezone
+        return self.filter(due_for_evaluation(on))
 
-        return self.current().filter(evaluation_date__lt=on or timezone.localdate(), household__status="open")
+
+def due_for_evaluation(on=None) -> Q:
+    """The condition of PlanQuerySet.evaluation_due, to combine with others in one filter."""
+    from django.utils import timezone
+
+    return Q(status="current", evaluation_date__lt=on or timezone.localdate(), household__status="open")
 
 
 class SafetyWarningQuerySet(HouseholdChildQuerySet):

@@ -472,3 +472,24 @@ def test_plan_page_query_count_is_flat(client, django_assert_num_queries, world,
     assert response.status_code == 200
     assert len(response.context["goals"]) == n and len(response.context["actions"]) == n
     assert len(response.context["network"]) == n and len(response.context["members"]) == n
+
+
+def test_plans_waiting_for_approval_reach_the_coordinator_and_a_closed_households_plan_nobody(
+    client, world, household
+):
+    """The start of the day: a plan waiting for approval is the coordinator's to look at, not the
+    worker's; a closed household's last plan, however late its evaluation, is no one's. The scope
+    is one condition beside the OR of the two reasons, so that PostgreSQL starts from the team's
+    open households (with the scope inside each branch it read every current plan of 500,000
+    households: 398 ms against 15 ms for a coordinator, bench/results/tails.md)."""
+    waiting = PlanFactory(household=household, approval=Plan.Approval.REQUESTED)
+    closed = HouseholdFactory(team=world.team_a, lead_worker=world.worker_a)
+    PlanFactory(household=closed, evaluation_date=timezone.localdate() - datetime.timedelta(days=5))
+    closed.status, closed.closed_on = "closed", timezone.localdate()
+    closed.save()
+    client.force_login(world.coordinator_a)
+    shown = client.get(reverse("cases:household_list")).context["plans_to_look_at"]
+    assert list(shown) == [waiting]
+    assert str(shown.query).count("IN (SELECT") == 1, "the scope is asked once, outside the OR"
+    client.force_login(world.worker_a)
+    assert list(client.get(reverse("cases:household_list")).context["plans_to_look_at"]) == []

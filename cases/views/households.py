@@ -15,6 +15,7 @@ from cases.filters import HouseholdFilter
 from cases.forms import DuplicateCheckForm, HouseholdForm, NewHouseholdForm, PersonForm, TaskDoneForm
 from cases.gateway import changes, reads
 from cases.models import AccessEvent, Action, Household, Person, Plan, Purpose, Referral, Task
+from cases.querysets import due_for_evaluation
 from cases.services import lead_worker_choices
 from cases.views.common import PAGE_SIZE, contacts_context, query_without_page, timeline, with_offers
 from cases.views.notes import latest_notes, notes_context
@@ -57,7 +58,11 @@ def _start_of_day(request) -> dict:
     coordinating = policy.teams_for(user, "plan.approve")
     due = Q(household__lead_worker=user) | Q(household__team_id__in=coordinating)
     waiting = Q(approval=Plan.Approval.REQUESTED, household__team_id__in=coordinating)
-    plans = Plan.objects.visible_to(user).current()
+    # Open households only (nothing of a closed household's last plan is due), and one filter,
+    # not two querysets joined by |, which put the scope inside each branch of an OR: PostgreSQL
+    # then read every current plan of the installation to find the team's (151 ms on average,
+    # 839 ms at most in bench/results/tails.md) instead of starting from the team's households.
+    plans = Plan.objects.visible_to(user, only_open=True).current()
     return {
         "my_signals": gateway.referrals(request)
         .filter(assigned_to=user, status=Referral.Status.ASSIGNED)
@@ -66,7 +71,7 @@ def _start_of_day(request) -> dict:
         "my_tasks": Task.objects.visible_to(user)
         .filter(status=Task.Status.OPEN, household__lead_worker=user)
         .select_related("household")[:10],
-        "plans_to_look_at": (plans.evaluation_due().filter(due) | plans.filter(waiting))
+        "plans_to_look_at": plans.filter((due_for_evaluation() & due) | waiting)
         .select_related("household")
         .order_by("evaluation_date", "id")[:10],
     }
