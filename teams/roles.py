@@ -46,22 +46,18 @@ def _unread_count(user) -> Subquery:
     return Subquery(unread, output_field=IntegerField())
 
 
-def _totp_exists(user) -> Exists:
-    """Whether the user has a TOTP device, as a column of the positions query."""
+def _totp_devices(user):
+    """The user's TOTP devices: a column of the positions query, or asked on its own."""
     from allauth.mfa.models import Authenticator
 
-    return Exists(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP))
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
 
 
 def has_totp(user) -> bool:
     """Whether the user has set up a TOTP device: read with the roles (no query of its own for a
     team member), and like them once per request, never kept across requests."""
     totp = roles_of(user).totp
-    if totp is None:
-        from allauth.mfa.models import Authenticator
-
-        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-    return totp
+    return _totp_devices(user).exists() if totp is None else totp
 
 
 def roles_of(user) -> Roles:
@@ -81,7 +77,7 @@ def roles_of(user) -> Roles:
         positions = Position.objects.active().filter(user=user)
         columns = ["team_id", "team__name", "access_role", _unread_count(user)]
         if settings.WIJKTEAM_REQUIRE_MFA:
-            columns.append(_totp_exists(user))
+            columns.append(Exists(_totp_devices(user)))
         for team_id, team_name, role, count, *device in positions.values_list(*columns):
             by_team.setdefault(team_id, set()).add(role)
             names[team_id] = team_name
