@@ -98,3 +98,16 @@ def test_a_column_that_converts_its_own_value_keeps_its_list_out_of_the_union(wo
     assert len(queries) == 3
     assert [n.pk for n in got["network"]] == [n.pk for n in parts["network"]]
     assert [a.pk for a in got["actions"]] == [a.pk for a in parts["actions"]]
+
+
+def test_selected_relations_are_read_by_key_and_not_joined(world):
+    """PostgreSQL weighs every order of a statement's joins: the actions' five selected relations
+    as joins made that one list cost 5 ms to plan at 500,000 households, on every desk. Read by
+    key, the list joins only what its filter needs (the plan) and the union plans in a third of
+    the time. The related objects are still there (see the first test)."""
+    household = rich_household(world, 2)
+    actions = _parts(household, world)["actions"]
+    sql, _params = batch._part(0, actions).query.sql_with_params()
+    assert sql.count(" JOIN ") == 1 and 'JOIN "cases_plan"' in sql
+    # Each relation is read once, and the goal's domain inside the goal's own subquery.
+    assert sql.count('FROM "teams_user"') == 1 and sql.count('FROM "directory_service"') == 1
