@@ -3,7 +3,8 @@
 Each simulated user logs in with its own account (bench_prepare gives each one), then does what
 its role does on a working day, with 3-10 seconds between clicks. Every page must answer 200:
 a redirect (say, back to the login) counts as an error. Logins are counted apart, so the p95 is
-that of the pages, timed from BENCH_WARM_UP seconds after the last login on.
+that of the pages, timed from BENCH_WARM_UP seconds after the last login on, for BENCH_MEASURED
+seconds: the run ends then, however long the logins took (locust's --run-time is only a cap).
 
 BENCH_ROUTINE=floor makes every user click the authenticated floor only (bench/views.py), for the
 capacity of the stack itself; BENCH_ACCOUNT_OFFSET starts at a later account, so a phase right
@@ -17,6 +18,7 @@ import random
 import time
 from urllib.parse import urlsplit
 
+import gevent
 from locust import HttpUser, between, events, task
 
 from bench.client import log_in
@@ -34,6 +36,7 @@ SAMPLES = {
 }
 # After the last login, this long unmeasured: the first reads of many teams' data come from disk.
 WARM_UP_SECONDS = float(os.environ.get("BENCH_WARM_UP", "30"))
+MEASURED_SECONDS = float(os.environ.get("BENCH_MEASURED", "60"))
 
 # role: [(weight, name, path)]; {household}, {search} from the account and bench_prepare.
 ROUTINES = {
@@ -107,8 +110,11 @@ class TeamMember(HttpUser):
         finally:
             # Timings count once every user is in: the ramp-up's login storm (Argon2 checks) is
             # not a working day. Errors count from the start.
-            if SAMPLES["logins"] + SAMPLES["login_errors"] >= self.environment.runner.target_user_count:
+            logged_in = SAMPLES["logins"] + SAMPLES["login_errors"]
+            everyone_in = logged_in >= self.environment.runner.target_user_count
+            if everyone_in and SAMPLES["measure_from"] is None:
                 SAMPLES["measure_from"] = time.monotonic() + WARM_UP_SECONDS
+                gevent.spawn_later(WARM_UP_SECONDS + MEASURED_SECONDS, self.environment.runner.quit)
 
     @task
     def click(self):
