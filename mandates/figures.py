@@ -1,18 +1,19 @@
 """The manager's overview per partner organisation: what each partner sent and what came of it.
 
 A fixed number of queries whatever the number of partners or signals: counts are aggregated in
-the database; the times to first contact come back as one list (per signal: received, first
-attempt, first success) and are turned into working days here, because the Dutch holidays are
-not in the database.
+the database; the times to first contact come back counted per partner and local day (received,
+first attempt, first success) and are turned into working days here, once per pair of days,
+because the Dutch holidays are not in the database.
 """
 
 import datetime
+import functools
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from cases import workflow
@@ -96,11 +97,19 @@ def partner_overview(*, team_ids: list[int], start: datetime.date, end: datetime
     later = Contact.objects.filter(household=OuterRef("household"), at__gte=OuterRef("received_at")).order_by(
         "at"
     )
-    times = signals.filter(household__isnull=False).values_list(
-        "sender_organisation",
-        "received_at",
-        Subquery(later.values("at")[:1]),
-        Subquery(later.filter(reached=True).values("at")[:1]),
+    # Per partner and local day: a team's year of signals is some thousands of rows, a few
+    # hundred days (the time in Python was the partner overview's largest cost).
+    local = timezone.get_current_timezone()
+    times = (
+        signals.filter(household__isnull=False)
+        .annotate(
+            received_day=TruncDate("received_at", tzinfo=local),
+            attempt_day=TruncDate(Subquery(later.values("at")[:1]), tzinfo=local),
+            success_day=TruncDate(Subquery(later.filter(reached=True).values("at")[:1]), tzinfo=local),
+        )
+        .order_by()
+        .values_list("sender_organisation", "received_day", "attempt_day", "success_day")
+        .annotate(n=Count("pk"))
     )
     mandate_list = list(
         mandates.annotate(last_review=Max("reviews__reviewed_on"))
@@ -126,12 +135,12 @@ def partner_overview(*, team_ids: list[int], start: datetime.date, end: datetime
             labels.get(row["reason_code"], row["reason_code"])
         ] = row["n"]
     to_attempt, to_success = defaultdict(list), defaultdict(list)
-    for organisation_id_, received, attempt, success in times:
-        day = timezone.localdate(received)
+    days_between = functools.cache(working_days_between)
+    for organisation_id_, received, attempt, success, n in times:
         if attempt:
-            to_attempt[organisation_id_].append(working_days_between(day, timezone.localdate(attempt)))
+            to_attempt[organisation_id_] += [days_between(received, attempt)] * n
         if success:
-            to_success[organisation_id_].append(working_days_between(day, timezone.localdate(success)))
+            to_success[organisation_id_] += [days_between(received, success)] * n
     for pk, row in rows.items():
         row.days_to_attempt = _median(to_attempt[pk])
         row.days_to_success = _median(to_success[pk])

@@ -186,6 +186,42 @@ def _signals_for(world, organisation, n=3):
     return signals
 
 
+def test_the_times_to_first_contact_count_local_working_days_signal_by_signal(world):
+    """Working days between the Dutch days, not the UTC ones, and every signal counts, also when
+    several share their days (the overview counts them per pair of days)."""
+    from mandates import figures
+
+    school = world.partner.organisation
+    amsterdam = timezone.get_current_timezone()
+
+    def signal(received, attempt):
+        household = HouseholdFactory(team=world.team_a)
+        ReferralFactory(
+            team=world.team_a,
+            sender_organisation=school,
+            household=household,
+            received_at=datetime.datetime(*received, tzinfo=amsterdam),
+        )
+        at = datetime.datetime(*attempt, tzinfo=amsterdam)
+        ContactFactory(household=household, recorded_by=world.worker_a, reached=False, at=at)
+
+    # Friday 29 May 2026 late in the evening, the first attempt just after midnight on Monday:
+    # one working day (in UTC both are a day earlier: Friday to Sunday, none).
+    signal((2026, 5, 29, 23, 30), (2026, 6, 1, 0, 30))
+    signal((2026, 5, 29, 23, 30), (2026, 6, 1, 0, 30))
+    # Tuesday to Friday: three working days.
+    signal((2026, 6, 2, 10, 0), (2026, 6, 5, 10, 0))
+    [row] = figures.partner_overview(
+        team_ids=[world.team_a.pk],
+        start=datetime.date(2026, 5, 1),
+        end=datetime.date(2026, 6, 30),
+        organisation_id=school.pk,
+    )
+    assert row.received == 3
+    assert row.days_to_attempt == 1  # the median of 1, 1 and 3
+    assert row.days_to_success is None
+
+
 def test_partner_overview_counts_and_times(client, world):
     school = world.partner.organisation
     _signals_for(world, school)
