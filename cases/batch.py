@@ -4,8 +4,9 @@ The worker's desk shows a dozen short lists of different tables (warnings, journ
 reviews, signals, recent changes...). Each is an ordinary queryset: filtered, ordered, sliced,
 with `select_related`. `fetch` runs them on PostgreSQL as one `UNION ALL`, each part keeping its
 own ORDER BY and LIMIT and numbering its rows (ROW_NUMBER over the same order), each row's values
-in a JSON array by position, and rebuilds the model instances with their related objects, as
-Django's own query would have. That is one round trip instead of a dozen, and the count does not
+in a JSON array by position (each selected related row inside it, read by its key in a subquery
+rather than joined), and rebuilds the model instances with their related objects, as Django's
+own query would have. That is one round trip instead of a dozen, and the count does not
 depend on how many rows each list has.
 
 Elsewhere (the SQLite demo, which cannot order or slice inside a UNION) every part runs on its
