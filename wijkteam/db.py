@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, migrations
+from django.db.migrations.operations import AddIndex, RemoveIndex
 
 # The one exception: the retention job (cases/retention.py) sets wijkteam.retention = 'on' for
 # its own transaction (SET LOCAL) to pseudonymise history rows past their term. Any session may
@@ -104,6 +105,31 @@ class AddIndexConcurrentlyOnPostgres(PostgresOnly, AddIndexConcurrently):
 
 class RemoveIndexConcurrentlyOnPostgres(PostgresOnly, RemoveIndexConcurrently):
     """The reverse of AddIndexConcurrentlyOnPostgres: DROP INDEX CONCURRENTLY, PostgreSQL only."""
+
+
+class PlainElsewhere:
+    """A concurrent index operation on PostgreSQL (app servers keep writing), the plain one
+    (`plain`) elsewhere: for a B-tree index that the SQLite demo holds too. Needs `atomic = False`."""
+
+    plain: type
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        return self.plain.database_forwards(self, app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        return self.plain.database_backwards(self, app_label, schema_editor, from_state, to_state)
+
+
+class AddIndexConcurrentlyWherePossible(PlainElsewhere, AddIndexConcurrently):
+    plain = AddIndex
+
+
+class RemoveIndexConcurrentlyWherePossible(PlainElsewhere, RemoveIndexConcurrently):
+    plain = RemoveIndex
 
 
 # --- The two roles ---------------------------------------------------------------------------

@@ -60,7 +60,14 @@ class Contact(models.Model):
         verbose_name_plural = _("contacts")
         ordering = ["-at", "-id"]
         indexes = [
-            models.Index(fields=["household", "-at"], name="contact_household_at"),
+            # A household's contacts newest first with what the caseload asks of them (last
+            # contact, last success, follow-up, failed attempts since): read from the index
+            # alone, without a heap page per contact.
+            models.Index(
+                fields=["household", "-at", "-id"],
+                include=("reached", "follow_up_on"),
+                name="contact_household_latest",
+            ),
             models.Index(fields=["household", "reached", "-at"], name="contact_household_reached"),
         ]
 
