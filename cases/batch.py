@@ -167,7 +167,8 @@ def _related_sql(field, tree: tuple, depth: int) -> str:
         values.append(_related_sql(inner, subtree, depth + 1).replace(KEY, f'{alias}."{inner.column}"'))
     row = _array(values, lambda *parts: f"JSONB_BUILD_ARRAY({', '.join(parts)})")
     table, target = model._meta.db_table, field.target_field.column
-    # Names from the models' metadata only; the one value (the outer key) is the caller's SQL.
+    # Names from the models' metadata only, quoted as PostgreSQL does (the only database the
+    # union runs on, for JSONB_BUILD_ARRAY); the one value (the outer key) is the caller's SQL.
     return f'(SELECT {row} FROM "{table}" {alias} WHERE {alias}."{target}" = {KEY})'  # noqa: S608
 
 
