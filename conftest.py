@@ -1,9 +1,12 @@
+import fcntl
 import io
 import os
+import pickle
 import shutil
 import tempfile
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import override_settings
@@ -147,12 +150,38 @@ def _refill_migrated(cursor) -> None:
 
 
 @pytest.fixture(scope="session")
-def _demo_rows(django_db_setup, django_db_blocker):
-    """The rows seed_demo makes, once per test process: the demo is seeded in a transaction that
-    is rolled back, and each table it filled is kept as PostgreSQL COPY text. Restoring that takes
-    a second or two; seeding takes most of a minute. (SQLite: None, and each test seeds.)"""
+def _demo_rows(django_db_setup, django_db_blocker, tmp_path_factory, worker_id):
+    """The rows seed_demo makes, once per run: the demo is seeded in a transaction that is rolled
+    back, and each table it filled is kept as PostgreSQL COPY text. Restoring that takes a second
+    or two; seeding takes most of a minute. The first test process that asks seeds and leaves the
+    rows in the run's shared folder, for the other processes (pytest-xdist) to read: their test
+    databases are copies of one template, so the rows fit each. (SQLite: None, and each test
+    seeds.)"""
     if connection.vendor != "postgresql":
         return None
+    run = tmp_path_factory.getbasetemp()
+    shared = run if worker_id == "master" else run.parent
+    with open(shared / "demo-rows.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        kept = shared / "demo-rows.pickle"
+        if kept.exists():
+            rows, files = pickle.loads(kept.read_bytes())  # noqa: S301 (this run's own file)
+        else:
+            rows, files = _seeded_demo_rows(django_db_blocker)
+            kept.write_bytes(pickle.dumps((rows, files)))
+    # The demo's document files, in this process's document storage (_test_settings).
+    from documents.services import storage
+
+    for key, content in files.items():
+        if not storage().exists(key):
+            storage().save(key, ContentFile(content))
+    return rows
+
+
+def _seeded_demo_rows(django_db_blocker) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    from documents.models import Document
+    from documents.services import storage
+
     with django_db_blocker.unblock(), transaction.atomic(), connection.cursor() as cursor:
         _refill_migrated(cursor)
         before = _row_counts(cursor)
@@ -162,8 +191,13 @@ def _demo_rows(django_db_setup, django_db_blocker):
         grown = [t for t in changed if t in MIGRATED]
         assert not grown, f"seed_demo added rows to tables that migrate filled: {grown}"
         rows = _copy_out(cursor, changed)
+        keys = Document.objects.values_list("storage_key", flat=True)
+        files = {}
+        for key in keys:
+            with storage().open(key) as file:
+                files[key] = file.read()
         transaction.set_rollback(True)
-    return rows
+    return rows, files
 
 
 @pytest.fixture

@@ -352,44 +352,45 @@ class Objects:
 
     def kwargs(self, name: str) -> dict:
         household = {"pk": self.household.pk}
+        # Made when asked for: each builds the object it names (an appointment, a document...).
         by_name = {
-            "cases:person_edit": {**household, "person_pk": self.person.pk},
-            "cases:person_export": {**household, "person_pk": self.person.pk},
-            "cases:access_request_add": {**household, "person_pk": self.person.pk},
-            "cases:access_request_answered": {**household, "request_pk": self.access_request.pk},
-            "cases:consent_add": {**household, "person_pk": self.person.pk},
-            "cases:consent_withdraw": {**household, "decision_pk": self.consent.pk},
-            "cases:network_edit": {**household, "member_pk": self.member.pk},
-            "cases:warning_end": {**household, "warning_pk": self.warning.pk},
-            "cases:plan_version": {**household, "number": self.plan.number},
-            "cases:goal_edit": {**household, "goal_pk": self.goal.pk},
-            "cases:action_edit": {**household, "action_pk": self.action.pk},
-            "cases:action_done": {**household, "action_pk": self.action.pk},
-            "cases:review_edit": {**household, "review_pk": self.review.pk},
-            "cases:review_follow_up": {**household, "review_pk": self.review.pk, "line": 0},
-            "cases:partner_referral_status": {"reference": self.referral.reference},
-            "cases:partner_referral_supplement": {"reference": self.declined.reference},
-            "cases:user_access_log": {"user_pk": self.worker.pk},
-            "cases:appointment_edit": {**household, "appointment_pk": self.appointment.pk},
-            "cases:appointment_cancel": {**household, "appointment_pk": self.appointment.pk},
-            "cases:calendar_feed": {"token": self.feed.token},
-            "cases:handover": {"team_pk": self.team.pk},
-            "cases:cover_add": {"team_pk": self.team.pk},
-            "cases:consult_detail": {"pk": self.consult.pk},
-            "cases:consult_agenda": {"pk": self.consult.pk},
-            "teams:expertise_edit": {"user_pk": self.worker.pk},
-            "documents:document_download": {**household, "document_pk": self.document.pk},
-            "documents:document_edit": {**household, "document_pk": self.document.pk},
-            "teams:team_edit": {"pk": self.team.pk},
-            "teams:positions": {"pk": self.team.pk},
-            "teams:position_add": {"pk": self.team.pk},
-            "teams:position_edit": {"pk": self.team.pk, "position_pk": self.position.pk},
-            "mandates:detail": {"pk": self.mandate.pk},
-            "mandates:edit": {"pk": self.mandate.pk},
-            "mandates:review": {"pk": self.mandate.pk},
-            "mandates:partner": {"pk": self.mandate.organisation_id},
+            "cases:person_edit": lambda: {**household, "person_pk": self.person.pk},
+            "cases:person_export": lambda: {**household, "person_pk": self.person.pk},
+            "cases:access_request_add": lambda: {**household, "person_pk": self.person.pk},
+            "cases:access_request_answered": lambda: {**household, "request_pk": self.access_request.pk},
+            "cases:consent_add": lambda: {**household, "person_pk": self.person.pk},
+            "cases:consent_withdraw": lambda: {**household, "decision_pk": self.consent.pk},
+            "cases:network_edit": lambda: {**household, "member_pk": self.member.pk},
+            "cases:warning_end": lambda: {**household, "warning_pk": self.warning.pk},
+            "cases:plan_version": lambda: {**household, "number": self.plan.number},
+            "cases:goal_edit": lambda: {**household, "goal_pk": self.goal.pk},
+            "cases:action_edit": lambda: {**household, "action_pk": self.action.pk},
+            "cases:action_done": lambda: {**household, "action_pk": self.action.pk},
+            "cases:review_edit": lambda: {**household, "review_pk": self.review.pk},
+            "cases:review_follow_up": lambda: {**household, "review_pk": self.review.pk, "line": 0},
+            "cases:partner_referral_status": lambda: {"reference": self.referral.reference},
+            "cases:partner_referral_supplement": lambda: {"reference": self.declined.reference},
+            "cases:user_access_log": lambda: {"user_pk": self.worker.pk},
+            "cases:appointment_edit": lambda: {**household, "appointment_pk": self.appointment.pk},
+            "cases:appointment_cancel": lambda: {**household, "appointment_pk": self.appointment.pk},
+            "cases:calendar_feed": lambda: {"token": self.feed.token},
+            "cases:handover": lambda: {"team_pk": self.team.pk},
+            "cases:cover_add": lambda: {"team_pk": self.team.pk},
+            "cases:consult_detail": lambda: {"pk": self.consult.pk},
+            "cases:consult_agenda": lambda: {"pk": self.consult.pk},
+            "teams:expertise_edit": lambda: {"user_pk": self.worker.pk},
+            "documents:document_download": lambda: {**household, "document_pk": self.document.pk},
+            "documents:document_edit": lambda: {**household, "document_pk": self.document.pk},
+            "teams:team_edit": lambda: {"pk": self.team.pk},
+            "teams:positions": lambda: {"pk": self.team.pk},
+            "teams:position_add": lambda: {"pk": self.team.pk},
+            "teams:position_edit": lambda: {"pk": self.team.pk, "position_pk": self.position.pk},
+            "mandates:detail": lambda: {"pk": self.mandate.pk},
+            "mandates:edit": lambda: {"pk": self.mandate.pk},
+            "mandates:review": lambda: {"pk": self.mandate.pk},
+            "mandates:partner": lambda: {"pk": self.mandate.organisation_id},
             **{
-                f"mandates:{name}": {"pk": self.api_client.pk}
+                f"mandates:{name}": lambda: {"pk": self.api_client.pk}
                 for name in (
                     "api_client",
                     "api_client_webhook",
@@ -404,7 +405,7 @@ class Objects:
         if name.startswith("walkin:"):
             return self._walkin_kwargs(name)
         if name in by_name:
-            return by_name[name]
+            return by_name[name]()
         target = self.target(name)
         return {"pk": target.pk} if target is not None else {}
 
