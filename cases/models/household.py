@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -18,6 +17,7 @@ from cases.fields import BSNField, PhoneField, PostcodeField
 from cases.querysets import HouseholdManager, PersonManager
 from cases.search import Fold, TrigramIndex
 from cases.validators import format_phone, format_postcode, validate_buurt_code, validate_wijk_code
+from wijkteam.links import object_url
 
 
 class EndResult(models.TextChoices):
@@ -176,7 +176,7 @@ class Household(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("cases:household_detail", args=[self.pk])
+        return object_url("cases:household_detail", self.pk)
 
     def consent_decisions(self):
         """Every consent decision of the household's members."""

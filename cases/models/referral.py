@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -19,6 +18,7 @@ from cases.fields import BSNField, PostcodeField
 from cases.models.household import EndResult
 from cases.querysets import HouseholdChildManager, ReferralManager
 from wijkteam.history import AuditedQuerySet
+from wijkteam.links import object_url
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out on the phone
 
@@ -287,7 +287,7 @@ class Referral(models.Model):
         return self.reference
 
     def get_absolute_url(self):
-        return reverse("cases:referral_detail", args=[self.pk])
+        return object_url("cases:referral_detail", self.pk)
 
     @property
     def subject_name(self) -> str:

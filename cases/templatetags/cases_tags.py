@@ -3,6 +3,7 @@ from django.utils.html import format_html
 
 from cases.models import DataCategory
 from cases.workflow import PartnerStatus
+from wijkteam.links import object_url
 
 register = template.Library()
 
@@ -39,3 +40,9 @@ def categories(codes) -> str:
     """Data categories by their Dutch names, in the order of the list of categories."""
     chosen = set(codes or ())
     return ", ".join(str(label) for value, label in DataCategory.choices if value in chosen)
+
+
+@register.filter
+def link(key, name: str) -> str:
+    """{% url name key %} for a long list: the URL name reversed once (wijkteam/links.py)."""
+    return object_url(name, key)
