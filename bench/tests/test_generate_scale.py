@@ -31,7 +31,7 @@ from cases.models import (
     Score,
 )
 from cases.services import first_contact_due
-from cases.tests.factories import HouseholdFactory
+from cases.tests.factories import HouseholdFactory, PersonFactory
 from teams.models import Position, User
 
 HOUSEHOLDS = 300
@@ -80,6 +80,23 @@ def test_proportions_and_every_signal_state(generated):
     ):
         assert not model.objects.filter(**{f"{moment}__gt": now}).exists(), model
     assert "Password: " + scale.DEFAULT_PASSWORD in generated["output"]
+
+
+def test_every_household_has_its_search_text_and_the_triggers_keep_it_after(generated):
+    """The search text of every generated household is what its trigger makes, members included
+    (the triggers are off during the COPY and the texts computed once after it), and the
+    triggers are on again: a member added afterwards is in it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE search_text IS DISTINCT FROM "
+            "wijkteam_household_search_text(id, name, street)) FROM cases_household"
+        )
+        assert cursor.fetchone() == (HOUSEHOLDS, 0)
+    member = Person.objects.select_related("household").order_by("pk").first()
+    assert member.last_name.lower() in member.household.search_text
+    PersonFactory(household=member.household, first_name="Zoë", last_name="Ünal")
+    member.household.refresh_from_db()
+    assert "zoe unal" in member.household.search_text
 
 
 def test_decisions_match_each_signals_state(generated):
