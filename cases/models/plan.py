@@ -146,6 +146,17 @@ class Plan(models.Model):
                 name="plan_evaluated_at_iff_evaluated",
             ),
         ]
+        indexes = [
+            # A household's current plan with its key, from the index alone (the constraint's
+            # index above has the household only): the handover check (cases/services/handover.py)
+            # goes from every open household of a team to its plan's open actions (issue 21).
+            models.Index(
+                fields=["household"],
+                include=["id"],
+                condition=Q(status="current"),
+                name="plan_current_by_household",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.household} – {_('plan')} {self.number}"
@@ -285,6 +296,17 @@ class Action(models.Model):
                 | (Q(who="worker") & Q(worker__isnull=False))
                 | (Q(who="partner") & Q(organisation__isnull=False)),
                 name="action_who_is_named",
+            ),
+        ]
+        indexes = [
+            # A plan's open actions with who holds them, from the index alone: the triage queue's
+            # handover check (cases/services/handover.py, orphans) reads them for every open
+            # household of the team (issue 21).
+            models.Index(
+                fields=["plan"],
+                include=["worker", "id"],
+                condition=Q(status="open"),
+                name="action_open_by_plan",
             ),
         ]
 
