@@ -272,8 +272,8 @@ TABLES = [model._meta.db_table for model in CASE_MODELS]
 # would read all the members copied so far: generation slowed from 360 to 150 households a
 # second within 30,000. They are off during the COPY; the texts are computed once afterwards.
 SEARCH_TEXT_TRIGGERS = [
-    ("cases_household", "household_search_text"),
-    ("cases_person", "person_search_text_insert"),
+    (Household._meta.db_table, "household_search_text"),
+    (Person._meta.db_table, "person_search_text_insert"),
 ]
 # Household, Person and Referral have UUIDs; the others count up from their sequence.
 SERIAL_MODELS = [model for model in CASE_MODELS if isinstance(model._meta.pk, models.AutoField)]

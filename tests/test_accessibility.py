@@ -432,9 +432,10 @@ def test_every_page_of_every_demo_account_at_both_widths(live_server, browser, d
     dozen partners, ZRM charts and monthly bars with real numbers. (The pages of who is not
     logged in show no data: checked on factory data above.)
 
-    axe runs at 1280 px here: what only the phone shows (the menu, stacked tables) is the same
-    markup as on factory data, checked at both widths above; the demo's longer names and real
-    numbers are what the layout checks at 375 px are for."""
+    axe runs at 1280 px on the pages here (at 375 px on the start page and its open menu only):
+    what only the phone shows (the menu, stacked tables) is the same markup as on factory data,
+    checked at both widths above; the demo's longer names and real numbers are what the layout
+    checks at 375 px are for."""
     from teams.models import User
 
     objects = DemoObjects()

@@ -12,19 +12,20 @@ import uuid
 from django.urls import get_script_prefix, reverse
 
 PLACEHOLDER = uuid.UUID(int=0)
+_PLACEHOLDER_TEXT = str(PLACEHOLDER)
 
 
 def object_url(name: str, key) -> str:
     """reverse(name, args=[key]), for a URL whose one argument is a UUID."""
     if not isinstance(key, uuid.UUID):
         return reverse(name, args=[key])
-    return _path(name, get_script_prefix()).replace(str(PLACEHOLDER), str(key))
+    return _path(name, get_script_prefix()).replace(_PLACEHOLDER_TEXT, str(key))
 
 
 @functools.cache
 def _path(name: str, prefix: str) -> str:
     path = reverse(name, args=[PLACEHOLDER])
     # Once only: the placeholder must stand for the argument alone, not for a part of the path.
-    if path.count(str(PLACEHOLDER)) != 1:
+    if path.count(_PLACEHOLDER_TEXT) != 1:
         raise ValueError(f"{name}: its one argument is not a UUID in the path ({path})")
     return path
