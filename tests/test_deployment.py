@@ -292,3 +292,34 @@ def test_the_access_log_carries_the_request_id_and_no_secrets(servers):
     assert "Geheim" not in log
     assert "geheimtoken123" not in log
     assert "/accounts/password/reset/key/***/" in log
+
+
+@pytest.mark.django_db
+def test_no_cursor_outlives_its_transaction_so_a_transaction_pooler_is_safe(client, world):
+    """PgBouncer in transaction pooling (README) gives the server connection to another client
+    after each transaction. A cursor declared WITH HOLD outside a transaction, and fetched from
+    later, is what Django's `.iterator()` makes on PostgreSQL, and every form's choice list is
+    read with it: the signal page's worker and partner lists among them."""
+    if connection.vendor != "postgresql":
+        pytest.skip("server-side cursors are PostgreSQL's")
+    from cases.tests.factories import ReferralFactory
+    from teams.models import User
+
+    referral = ReferralFactory(team=world.team_a, municipality=world.team_a.municipality)
+    client.force_login(world.coordinator_a)
+    named = []  # the statements run on a named (server-side) cursor: psycopg2 declares those
+
+    def record(execute, sql, params, many, context):
+        if getattr(context["cursor"].cursor, "name", None):
+            named.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        page = client.get(reverse("cases:referral_detail", args=[referral.pk]))
+    assert page.status_code == 200
+    assert str(world.worker_a.pk) in page.content.decode()  # the assign form's list of workers
+    assert named == [], named
+    with connection.execute_wrapper(record):
+        users = list(User.objects.order_by("pk").iterator())
+    assert world.worker_a in users
+    assert named == [], named

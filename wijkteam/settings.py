@@ -134,6 +134,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # a second where running takes milliseconds (bench/results/explain). Set per connection so
     # a managed PostgreSQL needs no server setting.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # No server-side cursors: every form's choice list is read with `.iterator()`, which on
+    # PostgreSQL declares a cursor WITH HOLD outside any transaction and fetches from it later.
+    # Behind PgBouncer in transaction pooling (README, "When one database server is not
+    # enough") that fetch may reach another client's server connection. The lists are short.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     # Tests only: each test database is a copy of this already migrated one (scripts/test.sh
     # migrates it once), instead of every test process migrating its own.
     if os.environ.get("DATABASE_TEST_TEMPLATE"):
@@ -150,6 +155,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     # A replica that does not answer is given up on quickly (seconds); no JIT, as above.
     _replica_options = {"connect_timeout": 2, "options": "-c jit=off"}
     DATABASES["replica"]["OPTIONS"] = _replica_options | DATABASES["replica"].get("OPTIONS", {})
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True  # a pooler before it too
     # The test runner makes no database of it.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["wijkteam.replica.ReplicaRouter"]
