@@ -201,6 +201,7 @@ def measure_scale(households, server, args, out, capacity):
     return {
         "households": households,
         "team": objects["team_name"],
+        "team_rows": objects["team_rows"],
         "pages": pages,
         "load": load,
         "tails": waits,
@@ -504,6 +505,7 @@ def report(runs, args):
         "measured_on": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {"cores": os.cpu_count(), "gunicorn_workers": 2},
         "team": largest["team"],
+        "team_rows": largest.get("team_rows"),
         "pages": pages,
         "admin_changelist": largest["pages"]["admin_changelist"],
         "auth_floor": largest["pages"]["auth_floor"],
@@ -517,6 +519,7 @@ def report(runs, args):
         base = runs[min(smaller)]
         results["baseline"] = {
             "households": base["households"],
+            "team_rows": base.get("team_rows"),
             "pages": base["pages"],
             "load": base["load"],
         }
@@ -622,6 +625,7 @@ def markdown(results):
                 f"{page['median_ms']} | {check['growth']}× {mark(check['growth_ok'])} | {page['p95_ms']} | "
                 f"{check['vs_floor']}× | {check['vs_bare']}× |"
             )
+        lines += team_line(base, results)
     else:
         lines += [
             f"| Page | Role | Queries | Median ms | p95 ms | {ratios} |",
@@ -687,6 +691,23 @@ def markdown(results):
         f"| {during}: p99 ≤ {MAX_LOAD_P99_MS} ms | p99 {load['p99_ms']} ms | {mark(load_check['p99_ok'])} |",
     ]
     return "\n".join(lines) + "\n"
+
+
+def team_line(base, results):
+    """The measured team at both sizes: the team-wide pages (lists, queue, partner overview) read
+    its own rows, so their growth holds the team's as well as the installation's."""
+    old, new = base.get("team_rows"), results.get("team_rows")
+    if not old or not new:
+        return []
+    growth = {key: round(new[key] / old[key], 2) if old[key] else None for key in new}
+    return [
+        "",
+        f"The team measured: {dutch(old['households'])} households and {dutch(old['signals_year'])} "
+        f"partners' signals in its last year at {dutch(base['households'])}; "
+        f"{dutch(new['households'])} and {dutch(new['signals_year'])} at {dutch(results['households'])} "
+        f"({growth['households']}× and {growth['signals_year']}×). The team-wide pages read the "
+        "team's own rows (the partner overview its year of signals): their growth holds the team's.",
+    ]
 
 
 def load_table(load):

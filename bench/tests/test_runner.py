@@ -114,6 +114,15 @@ def test_sizing_divides_the_sustainable_rate_by_a_workers_clicks_and_the_peak():
     assert runner.sizing({**results, "capacity": {}}) is None
 
 
+def test_the_comparison_of_two_sizes_says_how_the_measured_team_differs():
+    base = {"households": 5000, "team_rows": {"households": 5000, "signals_year": 3135}}
+    results = {"households": 500000, "team_rows": {"households": 8197, "signals_year": 4983}}
+    [_blank, line] = runner.team_line(base, results)
+    assert "5.000 households and 3.135 partners' signals" in line
+    assert "8.197 and 4.983 at 500.000 (1.64× and 1.59×)" in line
+    assert runner.team_line({"households": 5000}, results) == []  # an older baseline without them
+
+
 @pytest.fixture
 def smoke(postgres_only, tmp_path):
     """bench/run --smoke on the test cluster (the migrated template spares the migrations), into
@@ -148,6 +157,9 @@ def test_the_smoke_run_measures_both_floors_the_tails_and_the_capacity(smoke):
         check = results["checks"][name]
         assert check["vs_floor"] == round(page["median_ms"] / floor["median_ms"], 2)
         assert "vs_bare" in check and "vs_floor_ok" in check
+    # One team at the smoke's size: it holds every household, and partners' signals of its year.
+    assert results["team_rows"]["households"] == SMOKE_HOUSEHOLDS
+    assert results["team_rows"]["signals_year"] > 0
     load = results["load"]
     assert load["requests"] and load["errors"] == 0
     # The measured window is the one asked, however long the logins took (the run ends itself).

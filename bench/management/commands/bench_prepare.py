@@ -8,6 +8,7 @@ benchmark password and its own TOTP secret, because the benchmark server require
 factor exactly as production does.
 """
 
+import datetime
 import json
 import secrets
 from collections import defaultdict
@@ -19,8 +20,9 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
-from cases.models import Household, Person, Plan
+from cases.models import Household, Person, Plan, Referral
 from teams.models import Position, Team, User
 
 ADMIN_USERNAME = "bench_admin"
@@ -89,9 +91,18 @@ class Command(BaseCommand):
         def account(user):
             return {"username": user.username, "password": password, "totp_secret": secrets_by_user[user.pk]}
 
+        year_ago = timezone.now() - datetime.timedelta(days=365)
         data = {
             "team": team.pk,
             "team_name": team.name,
+            # What the team-wide pages read: the lists its households, the partner overview its
+            # year of partners' signals. The comparison of two sizes says how these differ.
+            "team_rows": {
+                "households": Household.objects.filter(team=team).count(),
+                "signals_year": Referral.objects.filter(
+                    team=team, received_at__gte=year_ago, sender_organisation__isnull=False
+                ).count(),
+            },
             "household": str(household.pk),
             "search": search,
             "accounts": {role: account(user) for role, user in accounts.items()},
