@@ -83,10 +83,12 @@ def partner_overview(*, team_ids: list[int], start: datetime.date, end: datetime
         merged=Count("pk", filter=Q(status=workflow.Status.MERGED)),
         open=Count("pk", filter=Q(status=workflow.Status.RECEIVED)),
     )
+    # From the signals to their closing decisions (an index of those alone), not the other way
+    # round: that read each signal a second time for its partner.
     results = (
-        ReferralDecision.objects.filter(kind=ReferralDecision.Kind.CLOSE, referral__in=signals)
-        .values("referral__sender_organisation", "reason_code")
-        .annotate(n=Count("pk"))
+        signals.filter(decisions__kind=ReferralDecision.Kind.CLOSE)
+        .values("sender_organisation", "decisions__reason_code")
+        .annotate(n=Count("decisions__referral"))
     )
     feedback = (
         Share.objects.filter(referral__in=signals, purpose=Purpose.FEEDBACK)
@@ -131,9 +133,8 @@ def partner_overview(*, team_ids: list[int], start: datetime.date, end: datetime
     for row in feedback:
         rows[row["recipient"]].feedback = row["n"]
     for row in results:
-        rows[row["referral__sender_organisation"]].end_results[
-            labels.get(row["reason_code"], row["reason_code"])
-        ] = row["n"]
+        code = row["decisions__reason_code"]
+        rows[row["sender_organisation"]].end_results[labels.get(code, code)] = row["n"]
     to_attempt, to_success = defaultdict(list), defaultdict(list)
     days_between = functools.cache(working_days_between)
     for organisation_id_, received, attempt, success, n in times:

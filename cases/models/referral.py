@@ -376,6 +376,16 @@ class ReferralDecision(models.Model):
         verbose_name = _("signal decision")
         verbose_name_plural = _("signal decisions")
         ordering = ["decided_at", "id"]
+        indexes = [
+            # The partner overview's end results (mandates/figures.py): each of a team's year of
+            # signals is looked up for its closing decisions' reasons, from this index alone.
+            models.Index(
+                fields=["referral"],
+                include=["reason_code"],
+                condition=Q(kind="close"),
+                name="referraldecision_close",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.referral} {self.get_kind_display()}"

@@ -222,6 +222,59 @@ def test_the_times_to_first_contact_count_local_working_days_signal_by_signal(wo
     assert row.days_to_success is None
 
 
+def _closed(coordinator, team, organisation, end_result):
+    signal = ReferralFactory(team=team, sender_organisation=organisation)
+    case_services.referral_accept(referral=signal, by=coordinator, household=HouseholdFactory(team=team))
+    case_services.referral_close(referral=signal, by=coordinator, end_result=end_result, reason="Klaar")
+    return signal
+
+
+def test_the_end_results_count_each_partners_closed_signals_by_their_end_result(world):
+    """A declined signal's reason is no end result, and another team's signals are not counted."""
+    from mandates import figures
+
+    school, police = world.partner.organisation, OrganisationFactory(name="Politie", is_partner=True)
+    for end_result in ("quick_fix", "quick_fix", "handed_over"):
+        _closed(world.coordinator_a, world.team_a, school, end_result)
+    _closed(world.coordinator_a, world.team_a, police, "no_contact")
+    declined = ReferralFactory(team=world.team_a, sender_organisation=school)
+    case_services.referral_decline(referral=declined, by=world.coordinator_a, reason_code="other", reason="x")
+    coordinator_b = PositionFactory(team=world.team_b, access_role="coordinator").user
+    _closed(coordinator_b, world.team_b, school, "no_response")
+    today = timezone.localdate()
+    rows = {
+        row.organisation: row.end_results
+        for row in figures.partner_overview(
+            team_ids=[world.team_a.pk], start=today - datetime.timedelta(days=7), end=today
+        )
+    }
+    assert rows[school] == {"Snelle oplossing": 2, "Overgedragen aan een andere organisatie": 1}
+    assert rows[police] == {"Geen contact mogelijk": 1}
+
+
+def test_the_end_results_read_the_closing_decisions_from_their_index_alone(world):
+    """From the signals to their closing decisions: the statement asks of the decisions only what
+    the partial index holds, under its condition, and reads the signals once (bench/run at
+    500,000 households: 30-34 ms with every decision read from the table and each signal twice)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.models import ReferralDecision
+    from mandates import figures
+
+    today = timezone.localdate()
+    with CaptureQueriesContext(connection) as queries:
+        figures.partner_overview(team_ids=[world.team_a.pk], start=today, end=today)
+    [sql] = [q["sql"] for q in queries.captured_queries if "cases_referraldecision" in q["sql"]]
+    table = ReferralDecision._meta.db_table
+    (index,) = [index for index in ReferralDecision._meta.indexes if index.name == "referraldecision_close"]
+    held = {ReferralDecision._meta.get_field(name).column for name in [*index.fields, *index.include]}
+    assert index.condition.children == [("kind", "close")]
+    assert f'"{table}"."kind" = \'close\'' in sql
+    assert set(re.findall(rf'"{table}"\."(\w+)"', sql)) - {"kind"} <= held
+    assert len(re.findall(r'(?:FROM|JOIN) "cases_referral"', sql)) == 1, sql
+
+
 def test_partner_overview_counts_and_times(client, world):
     school = world.partner.organisation
     _signals_for(world, school)
