@@ -91,6 +91,13 @@ DEFAULT_PASSWORD = "wijkteam-scale"  # noqa: S105  (published: generated benchma
 DEFAULT_SEED = 2026
 HOUSEHOLDS_PER_TEAM = 8000
 MAX_TEAMS = 60
+# Workers per team: as many as carry the team's open households at a caseload of 35 (the
+# README's sizing: 30-40 a worker), at least ten. About a tenth of the generated households are
+# open (10.0 % of a team of 5,000, 10.7 % of one of 8,400, measured). Ten workers a team made the
+# caseload 50 at 5,000 households and 90 at 500,000: the caseload page measured the team's size.
+CASELOAD = 35
+OPEN_SHARE = 0.105
+MIN_WORKERS = 10
 YEARS = 15
 BATCH = 10_000  # households per batch streamed to PostgreSQL
 USERNAME_PREFIX = "scale."
@@ -287,6 +294,10 @@ def default_teams(households: int) -> int:
     return max(2, min(MAX_TEAMS, round(households / HOUSEHOLDS_PER_TEAM)))
 
 
+def workers_per_team(households_per_team: float) -> int:
+    return max(MIN_WORKERS, math.ceil(households_per_team * OPEN_SHARE / CASELOAD))
+
+
 def username(team_number: int, role: str, number: int = 0) -> str:
     """scale.t01.manager, scale.t01.coordinator1, scale.t01.worker01 (the documented pattern)."""
     if role == "manager":
@@ -356,7 +367,7 @@ def team_layout(n_teams: int) -> list[tuple[int, int]]:
     return layout
 
 
-def make_reference_data(*, n_teams: int, password: str, rng: random.Random) -> list[TeamInfo]:
+def make_reference_data(*, n_teams: int, workers: int, password: str, rng: random.Random) -> list[TeamInfo]:
     reason = "Generated scale data"
     password_hash = make_password(password)  # once: hashing per user would take minutes
     start = datetime.date(timezone.localdate().year - YEARS, 1, 1)
@@ -425,7 +436,8 @@ def make_reference_data(*, n_teams: int, password: str, rng: random.Random) -> l
             },
         )
         staff = [("manager", 0, "")] + [("coordinator", n, "case_manager") for n in (1, 2)]
-        staff += [("worker", n, ["coach", "case_manager", "first_help"][n % 3]) for n in range(1, 11)]
+        professions = ["coach", "case_manager", "first_help"]
+        staff += [("worker", n, professions[n % 3]) for n in range(1, workers + 1)]
         for role, n, professional in staff:
             user = User(
                 username=username(number, role, n),
@@ -1263,7 +1275,9 @@ def generate(*, households: int, n_teams: int, seed: int, password: str, write) 
         started = time.monotonic()
         instrument = zrm.instrument()
         domain_ids = list(instrument.domains.order_by("position").values_list("pk", flat=True))
-        teams = make_reference_data(n_teams=n_teams, password=password, rng=rng)
+        teams = make_reference_data(
+            n_teams=n_teams, workers=workers_per_team(households / n_teams), password=password, rng=rng
+        )
         progress.step(
             f"reference data ({len(teams)} teams, {sum(len(t.workers) + 3 for t in teams)} staff)", started
         )

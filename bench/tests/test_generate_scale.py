@@ -155,6 +155,26 @@ def test_lead_workers_are_workers_of_the_households_team(generated):
     assert pairs <= workers
 
 
+@pytest.mark.parametrize("households", [5_000, 500_000])
+def test_a_worker_carries_a_caseload_of_thirty_to_forty_at_both_benchmark_sizes(households):
+    """The benchmark compares a worker's caseload page at both sizes: the same caseload in both,
+    as many workers as carry the team's open households at 30-40 each (README, the sizing)."""
+    from bench.runner import HOUSEHOLDS_PER_TEAM
+
+    teams = min(scale.MAX_TEAMS, max(1, round(households / HOUSEHOLDS_PER_TEAM)))  # as bench/run asks
+    per_team = households / teams
+    assert 30 <= per_team * scale.OPEN_SHARE / scale.workers_per_team(per_team) <= 40
+
+
+def test_the_open_share_the_caseload_counts_on_is_what_is_generated(generated):
+    """The workers per team come from the share of open households: the generated share is it."""
+    open_share = Household.objects.filter(status="open").count() / HOUSEHOLDS
+    assert abs(open_share - scale.OPEN_SHARE) < 0.05, open_share
+    per_team = Counter(Position.objects.filter(access_role="worker").values_list("team_id", flat=True))
+    teams = len(per_team)
+    assert set(per_team.values()) == {scale.workers_per_team(HOUSEHOLDS / teams)}
+
+
 def test_a_generated_worker_sees_only_own_team(generated):
     """visible_to: the team's open households and the worker's own closed ones, nothing else."""
     worker = User.objects.get(username=scale.username(1, "worker", 1))
