@@ -44,6 +44,21 @@ def test_settings_come_from_the_environment():
     )
 
 
+def test_neither_the_database_nor_its_replica_uses_server_side_cursors():
+    """Behind a transaction pooler (README) a cursor kept past its transaction is fetched from on
+    another client's connection: off for both (tests/test_deployment.py shows it on a page)."""
+    out = _settings_in_subprocess(
+        {
+            "DATABASE_URL": "postgres://u:p@db.example:5432/wijkteam",
+            "DATABASE_REPLICA_URL": "postgres://u:p@replica.example:5432/wijkteam",
+            "DEBUG": "1",
+        },
+        "print(s.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS'], "
+        "s.DATABASES['replica']['DISABLE_SERVER_SIDE_CURSORS'])",
+    )
+    assert out == "True True"
+
+
 def test_demo_defaults_use_sqlite_and_no_mfa():
     out = _settings_in_subprocess(
         {"DEBUG": "1"}, "print(s.DATABASES['default']['ENGINE'], s.WIJKTEAM_REQUIRE_MFA)"
