@@ -245,17 +245,21 @@ def generate(households, server, url, env, regenerate):
     admin.close()
     started = time.monotonic()
     manage(env, "migrate", "--noinput", quiet=True)
-    # Teams of about 8,000 households (fifteen years of a team's work, as at 500,000 with 60
-    # teams), at most 60: one team of 5,000 at the small size. The team then differs 1.7x, the
-    # installation 100x, and the comparison is about the installation.
-    teams = min(60, max(1, round(households / HOUSEHOLDS_PER_TEAM)))
-    manage(env, "generate_scale", "--households", str(households), "--teams", str(teams), *GENERATE_FLAGS)
+    teams = str(teams_for(households))
+    manage(env, "generate_scale", "--households", str(households), "--teams", teams, *GENERATE_FLAGS)
     # What autovacuum does in production: statistics and the visibility map (index-only scans).
     connection = connect(url)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE)")
     connection.close()
     print(f"bench/run: {name}: migrated and generated in {time.monotonic() - started:.0f} s")
+
+
+def teams_for(households: int) -> int:
+    """Teams of about 8,000 households (fifteen years of a team's work, as at 500,000 with 60
+    teams), at most 60: one team of 5,000 at the small size. The team then differs 1.7x, the
+    installation 100x (the results say both)."""
+    return min(60, max(1, round(households / HOUSEHOLDS_PER_TEAM)))
 
 
 # generate_scale refuses to run with DEBUG off unless told this is generated benchmark data.

@@ -159,10 +159,9 @@ def test_lead_workers_are_workers_of_the_households_team(generated):
 def test_a_worker_carries_a_caseload_of_thirty_to_forty_at_both_benchmark_sizes(households):
     """The benchmark compares a worker's caseload page at both sizes: the same caseload in both,
     as many workers as carry the team's open households at 30-40 each (README, the sizing)."""
-    from bench.runner import HOUSEHOLDS_PER_TEAM
+    from bench.runner import teams_for
 
-    teams = min(scale.MAX_TEAMS, max(1, round(households / HOUSEHOLDS_PER_TEAM)))  # as bench/run asks
-    per_team = households / teams
+    per_team = households / teams_for(households)
     assert 30 <= per_team * scale.OPEN_SHARE / scale.workers_per_team(per_team) <= 40
 
 
